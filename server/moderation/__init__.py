@@ -1,0 +1,1 @@
+"""Moderation: the pure message pipeline, rate limits and (later) the review queue."""

@@ -1,0 +1,84 @@
+"""Values the moderation pipeline returns: one Verdict per message, pure data, no I/O."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """What happens to a message; ordered from mildest to strictest."""
+
+    ALLOW = "allow"
+    ALLOW_MODIFIED = "allow_modified"
+    HOLD = "hold"
+    BLOCK = "block"
+
+    @property
+    def rank(self) -> int:
+        return _DECISION_RANK[self]
+
+
+_DECISION_RANK = {Decision.ALLOW: 0, Decision.ALLOW_MODIFIED: 1, Decision.HOLD: 2, Decision.BLOCK: 3}
+
+
+class FlagKind(StrEnum):
+    CRISIS = "crisis"
+    ABUSE = "abuse"
+    PROFANITY = "profanity"
+    CONTACT = "contact"
+    FLOOD = "flood"
+
+
+class Severity(StrEnum):
+    """How urgently a human should look; the review queue orders by rank (highest first)."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    IMMINENT = "imminent"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.LOW: 0, Severity.MEDIUM: 1, Severity.HIGH: 2, Severity.IMMINENT: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open character range [start, end) in the text the sender typed."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    kind: FlagKind
+    severity: Severity
+    rule: str
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A private explanation for the sender: a stable code and a sentence safe to show."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    decision: Decision
+    text: str
+    flags: tuple[Flag, ...] = field(default=())
+    notices: tuple[Notice, ...] = field(default=())
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.flags) or self.decision is Decision.HOLD
+
+    def flag_of(self, kind: FlagKind) -> Flag | None:
+        return next((f for f in self.flags if f.kind is kind), None)
