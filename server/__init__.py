@@ -1,0 +1,1 @@
+"""peerchat: a real-time, moderated peer-support chat server."""

@@ -1,0 +1,144 @@
+"""`peerchat` (or `python -m server`): serve, migrate, seed, staff."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import getpass
+import logging
+import sys
+from typing import Callable
+
+from aiohttp import web
+
+from .app import create_app
+from .clock import SystemClock
+from .errors import DomainError, ErrorCode
+from .identity.accounts import do_create_staff
+from .identity.roles import STAFF_ROLES, Role
+from .logs import configure_logging
+from .rooms.catalogue import do_seed_rooms
+from .settings import Settings, SettingsError, load_settings
+from .storage.database import Database
+from .storage.schema import SchemaNotReady, check_schema, upgrade_to_head
+
+log = logging.getLogger("peerchat")
+
+
+def _tune_runtime(settings: Settings) -> None:
+    """uvloop and fewer GC passes: the two biggest tail-latency wins we measured (PERFORMANCE.md)."""
+    if settings.uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            log.warning("uvloop_missing falling back to asyncio's default loop")
+        else:
+            asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+    gc.set_threshold(50_000, 20, 1000)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings = settings.with_overrides(host=args.host or settings.host,
+                                       port=settings.port if args.port is None else args.port)
+    _tune_runtime(settings)
+    app = create_app(settings)
+
+    async def freeze_startup_objects(_app: web.Application) -> None:
+        gc.collect()
+        gc.freeze()
+
+    app.on_startup.append(freeze_startup_objects)
+    try:
+        web.run_app(app, host=settings.host, port=settings.port, print=lambda text: log.info("listening %s:%s",
+                    settings.host, settings.port), access_log=None)
+    except SchemaNotReady as error:
+        print(f"peerchat: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+async def _with_db(settings: Settings, work: Callable[[Database], object]) -> None:
+    db = Database.from_url(settings.database_url)
+    try:
+        await work(db)  # type: ignore[misc]
+    finally:
+        await db.close()
+
+
+def cmd_migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await upgrade_to_head(db.engine)
+    asyncio.run(_with_db(settings, run))
+    print("peerchat: database is at the newest schema")
+    return 0
+
+
+def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        created = await do_seed_rooms(db, SystemClock())
+        print(f"peerchat: created rooms: {', '.join(created)}" if created else "peerchat: rooms already seeded")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise DomainError(ErrorCode.INVALID, "The two passwords differ.")
+    return first
+
+
+def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
+    password = _read_password(args.password_stdin)
+
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        user = await do_create_staff(db, SystemClock(), role=Role(args.role), username=args.name, password=password)
+        print(f"peerchat: created {user.role} {user.username}")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="peerchat", description="Real-time, moderated peer-support chat.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", help="address to listen on (default PEERCHAT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default PEERCHAT_PORT or 8080)")
+    serve.set_defaults(func=cmd_serve)
+    commands.add_parser("migrate", help="upgrade the database schema to the newest version").set_defaults(
+        func=cmd_migrate)
+    commands.add_parser("seed", help="create the default topic rooms (idempotent)").set_defaults(func=cmd_seed)
+    staff = commands.add_parser("staff", help="manage staff accounts").add_subparsers(dest="staff_command",
+                                                                                       required=True)
+    add = staff.add_parser("add", help="create a staff account (password prompted, or read from stdin)")
+    add.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES])
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("name", help="the staff member's username")
+    add.set_defaults(func=cmd_staff_add)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"peerchat: configuration error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_json)
+    try:
+        return int(args.func(args, settings))
+    except SchemaNotReady as error:
+        print(f"peerchat: {error}", file=sys.stderr)
+        return 2
+    except DomainError as error:
+        print(f"peerchat: {error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
+from __future__ import annotations
+
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from .clock import Clock, SystemClock
+from .http import api, health
+from .http.errors import error_middleware
+from .http.keys import SERVICES, SETTINGS
+from .http.static import add_static_routes
+from .identity.tokens import TokenSigner
+from .moderation.ratelimit import RateLimiter
+from .realtime.broadcaster import SocketBroadcaster
+from .realtime.gateway import Gateway
+from .realtime.sockets import build_socket_server
+from .services import Services
+from .settings import Settings
+from .storage.database import Database
+from .storage.schema import check_schema
+
+log = logging.getLogger("peerchat.app")
+
+HTTP_BODY_LIMIT = 64 * 1024
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+    clock = clock or SystemClock()
+    app = web.Application(middlewares=[error_middleware], client_max_size=HTTP_BODY_LIMIT)
+    app[SETTINGS] = settings
+    sio = build_socket_server(settings)
+    sio.attach(app)
+
+    async def services_ctx(app: web.Application) -> AsyncIterator[None]:
+        db = Database.from_url(settings.database_url)
+        try:
+            await check_schema(db.engine)
+        except Exception:
+            await db.close()
+            raise
+        services = Services(settings=settings, clock=clock, db=db, broadcaster=SocketBroadcaster(sio),
+                            signer=TokenSigner(settings.secret_key, clock), limiter=RateLimiter(clock))
+        app[SERVICES] = services
+        sio.register_namespace(Gateway(services))
+        if settings.secret_key_generated:
+            log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
+        yield
+        await sio.shutdown()
+        await db.close()
+
+    app.cleanup_ctx.append(services_ctx)
+    app.add_routes(api.routes)
+    app.add_routes(health.routes)
+    add_static_routes(app, settings.web_dir)
+    return app

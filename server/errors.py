@@ -1,0 +1,72 @@
+"""One error vocabulary for the whole server; only the edges turn it into an ack or an HTTP response."""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    INVALID_PAYLOAD = "invalid_payload"
+    UNKNOWN_EVENT = "unknown_event"
+    NOT_FOUND = "not_found"
+    NOT_MEMBER = "not_member"
+    AGREEMENT_REQUIRED = "agreement_required"
+    LISTENER_MODE = "listener_mode"
+    LISTENERS_NOT_ALLOWED = "listeners_not_allowed"
+    ROOM_FULL = "room_full"
+    PSEUDONYM_TAKEN = "pseudonym_taken"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate_limited"
+    CONFLICT = "conflict"
+    UNAVAILABLE = "unavailable"
+    INTERNAL = "internal"
+
+
+HTTP_STATUS = {
+    ErrorCode.INVALID: 400,
+    ErrorCode.INVALID_PAYLOAD: 400,
+    ErrorCode.UNKNOWN_EVENT: 400,
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.NOT_MEMBER: 403,
+    ErrorCode.AGREEMENT_REQUIRED: 403,
+    ErrorCode.LISTENER_MODE: 403,
+    ErrorCode.LISTENERS_NOT_ALLOWED: 403,
+    ErrorCode.ROOM_FULL: 409,
+    ErrorCode.PSEUDONYM_TAKEN: 409,
+    ErrorCode.UNAUTHORIZED: 401,
+    ErrorCode.FORBIDDEN: 403,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.UNAVAILABLE: 503,
+    ErrorCode.INTERNAL: 500,
+}
+
+
+class DomainError(Exception):
+    """A refusal the client can read: a stable code, a sentence safe to show, optional extra fields."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+        self.extra = extra
+
+    def to_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code.value, "message": self.message, **self.extra}
+        if self.retry_after is not None:
+            error["retry_after"] = round(self.retry_after, 3)
+        return {"error": error}
+
+    @property
+    def http_status(self) -> int:
+        return HTTP_STATUS[self.code]

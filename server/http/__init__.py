@@ -1,0 +1,1 @@
+"""Thin aiohttp handlers: JSON API, health, static web client."""

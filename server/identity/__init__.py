@@ -1,0 +1,1 @@
+"""Identity: pseudonymous peers, staff accounts, roles and permissions, tokens and passwords."""

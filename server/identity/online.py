@@ -1,0 +1,35 @@
+"""Who is connected to this process right now, by user and by pseudonym."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .principal import Principal
+from .pseudonyms import pseudonym_key
+
+
+class OnlineUsers:
+    def __init__(self) -> None:
+        self._sids: dict[str, set[str]] = defaultdict(set)
+        self._keys: dict[str, str] = {}
+
+    def add(self, principal: Principal, sid: str) -> None:
+        self._sids[principal.user_id].add(sid)
+        self._keys[pseudonym_key(principal.pseudonym)] = principal.user_id
+
+    def remove(self, principal: Principal, sid: str) -> None:
+        sids = self._sids.get(principal.user_id)
+        if sids is None:
+            return
+        sids.discard(sid)
+        if not sids:
+            del self._sids[principal.user_id]
+            key = pseudonym_key(principal.pseudonym)
+            if self._keys.get(key) == principal.user_id:
+                del self._keys[key]
+
+    def holder_of(self, pseudonym: str) -> str | None:
+        """The user id of the online person using this pseudonym, if any."""
+        return self._keys.get(pseudonym_key(pseudonym))
+
+    def connection_count(self, user_id: str) -> int:
+        return len(self._sids.get(user_id, ()))

@@ -1,0 +1,45 @@
+"""Signed, expiring bearer tokens. Revocation works by bumping the user's token_version."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..clock import Clock
+from ..errors import DomainError, ErrorCode
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    user_id: str
+    version: int
+
+
+class _ClockedSerializer(URLSafeTimedSerializer):
+    clock: Clock
+
+    def get_timestamp(self) -> int:
+        return int(self.clock.now())
+
+
+class TokenSigner:
+    def __init__(self, secret: str, clock: Clock) -> None:
+        self._serializer = _ClockedSerializer(secret, salt="peerchat.token.v1")
+        self._serializer.clock = clock
+
+    def issue(self, user_id: str, version: int) -> str:
+        return self._serializer.dumps({"u": user_id, "v": version})
+
+    def verify(self, token: object, max_age: float) -> TokenClaims:
+        """Return the claims, or raise unauthorized for a missing, forged, expired or malformed token."""
+        if not isinstance(token, str) or not token or len(token) > 512:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again: no valid token was sent.")
+        try:
+            data = self._serializer.loads(token, max_age=int(max_age))
+        except SignatureExpired:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "Your session has expired. Please sign in again.") from None
+        except BadSignature:
+            raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again: the token is not valid.") from None
+        if not (isinstance(data, dict) and isinstance(data.get("u"), str) and isinstance(data.get("v"), int)):
+            raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again: the token is not valid.")
+        return TokenClaims(user_id=data["u"], version=data["v"])

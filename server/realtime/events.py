@@ -1,0 +1,88 @@
+"""Client events: each handler parses its payload and calls one service. The gateway does the rest."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+from ..identity.principal import Principal
+from ..rooms.catalogue import list_rooms
+from ..rooms.history import HistoryRequest, get_history
+from ..rooms.membership import JoinRequest, do_join_room, do_leave_room
+from ..rooms.messages import SendRequest, do_send_message
+from ..rooms.typing import do_typing
+from ..services import Services
+from ..settings import RateLimits
+from .payloads import Payload
+
+SEQ_MAX = 2**31 - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    svc: Services
+    actor: Principal
+    sid: str
+    payload: Payload
+
+
+Handler = Callable[[Call], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    handler: Handler
+    fields: frozenset[str]
+    limit: str | None = None
+
+    def __post_init__(self) -> None:
+        assert self.limit is None or self.limit in RateLimits.__dataclass_fields__
+
+
+EVENTS: dict[str, EventSpec] = {}
+
+
+def event(name: str, *fields: str, limit: str | None = None) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        EVENTS[name] = EventSpec(handler, frozenset(fields), limit)
+        return handler
+    return register
+
+
+@event("rooms:list")
+async def rooms_list(call: Call) -> dict[str, Any]:
+    return {"rooms": await list_rooms(call.svc.db, call.svc.presence)}
+
+
+@event("room:join", "room", "accept_agreement", "as", limit="join_room")
+async def room_join(call: Call) -> dict[str, Any]:
+    p = call.payload
+    request = JoinRequest(room=p.string("room", max_length=48), accept_agreement=p.boolean("accept_agreement",
+                          default=False), mode=p.string("as", max_length=16, required=False) or "participant")
+    return await do_join_room(call.svc, actor=call.actor, sid=call.sid, request=request)
+
+
+@event("room:leave", "room")
+async def room_leave(call: Call) -> None:
+    await do_leave_room(call.svc, actor=call.actor, sid=call.sid, room_slug=call.payload.string("room", max_length=48))
+
+
+@event("message:send", "room", "text", "client_msg_id", limit="send_message")
+async def message_send(call: Call) -> dict[str, Any]:
+    p = call.payload
+    request = SendRequest(room=p.string("room", max_length=48), text=p.string("text", max_length=8000),
+                          client_msg_id=p.string("client_msg_id", max_length=64))
+    return await do_send_message(call.svc, actor=call.actor, sid=call.sid, request=request)
+
+
+@event("message:history", "room", "before", "after", "limit", limit="history")
+async def message_history(call: Call) -> dict[str, Any]:
+    p = call.payload
+    request = HistoryRequest(room=p.string("room", max_length=48), before=p.optional_int("before", low=1, high=SEQ_MAX),
+                             after=p.optional_int("after", low=0, high=SEQ_MAX),
+                             limit=p.optional_int("limit", low=1, high=1000) or 50)
+    return await get_history(call.svc, actor=call.actor, sid=call.sid, request=request)
+
+
+@event("typing", "room", limit="typing")
+async def typing(call: Call) -> None:
+    await do_typing(call.svc, actor=call.actor, sid=call.sid, room_slug=call.payload.string("room", max_length=48))

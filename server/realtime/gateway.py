@@ -1,0 +1,84 @@
+"""The one namespace: authenticates connects and wraps every event (allow-list, rate limit, payload,
+domain error -> ack, unexpected error -> `internal` ack with a correlation id). Handlers stay thin.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import socketio
+
+from ..broadcast import user_topic
+from ..errors import DomainError, ErrorCode
+from ..identity.accounts import get_principal
+from ..identity.principal import Principal
+from ..rooms.membership import do_leave_all
+from ..services import Services
+from .events import EVENTS, Call, EventSpec
+from .payloads import Payload
+
+log = logging.getLogger("peerchat.gateway")
+
+
+class Gateway(socketio.AsyncNamespace):
+    def __init__(self, services: Services) -> None:
+        super().__init__("/")
+        self.svc = services
+        self.connections: dict[str, Principal] = {}
+
+    async def trigger_event(self, event: str, *args: Any) -> Any:
+        if event == "connect":
+            return await self._connect(args[0], args[2] if len(args) > 2 else None)
+        if event == "disconnect":
+            return await self._disconnect(args[0])
+        return await self._dispatch(event, args[0], args[1:])
+
+    async def _connect(self, sid: str, auth: Any) -> bool:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            principal = await get_principal(self.svc, token)
+        except DomainError as error:
+            log.info("connect_refused code=%s", error.code.value)
+            raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None
+        self.connections[sid] = principal
+        self.svc.online.add(principal, sid)
+        await self.svc.broadcaster.subscribe(sid, user_topic(principal.user_id))
+        log.info("connected user=%s role=%s", principal.user_id, principal.role.value)
+        return True
+
+    async def _disconnect(self, sid: str) -> None:
+        principal = self.connections.pop(sid, None)
+        if principal is None:
+            return
+        self.svc.online.remove(principal, sid)
+        try:
+            await do_leave_all(self.svc, actor=principal, sid=sid)
+        except Exception:
+            log.exception("disconnect_cleanup_failed user=%s", principal.user_id)
+
+    async def _dispatch(self, event: Any, sid: str, args: tuple[Any, ...]) -> dict[str, Any]:
+        principal = self.connections.get(sid)
+        spec = EVENTS.get(event) if isinstance(event, str) else None
+        try:
+            if principal is None:
+                raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again.")
+            if spec is None:
+                raise DomainError(ErrorCode.UNKNOWN_EVENT, "That event doesn't exist.")
+            self._rate_limit(spec, principal)
+            payload = Payload.parse(args, spec.fields)
+            result = await spec.handler(Call(self.svc, principal, sid, payload))
+        except DomainError as error:
+            return {"ok": False, **error.to_dict()}
+        except Exception:
+            correlation_id = uuid.uuid4().hex[:12]
+            log.exception("handler_failed event=%s correlation_id=%s", str(event)[:40], correlation_id)
+            return {"ok": False, "error": {"code": ErrorCode.INTERNAL.value, "correlation_id": correlation_id,
+                                           "message": "Something went wrong on our side. Please try again."}}
+        return {"ok": True, **(result or {})}
+
+    def _rate_limit(self, spec: EventSpec, principal: Principal) -> None:
+        if spec.limit is None:
+            return
+        limit = getattr(self.svc.settings.rate_limits, spec.limit)
+        self.svc.limiter.check(spec.limit, principal.user_id, limit)

@@ -1,0 +1,1 @@
+"""Topic rooms: catalogue, membership and presence, messages and history."""

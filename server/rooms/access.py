@@ -1,0 +1,24 @@
+"""Checks shared by room events: the room exists and this connection has joined it."""
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..errors import DomainError, ErrorCode
+from ..identity.principal import Principal
+from ..storage.models import Room
+from ..storage.rooms import RoomStore
+from .presence import Presence
+
+
+async def check_room(session: AsyncSession, slug: str) -> Room:
+    room = await RoomStore(session).by_slug(slug)
+    if room is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "That room doesn't exist (or is no longer open).")
+    return room
+
+
+def check_joined(presence: Presence, room: Room, actor: Principal, sid: str) -> str:
+    """Return the mode this connection joined with, or refuse with not_member."""
+    if not presence.is_in(room.id, actor.user_id, sid):
+        raise DomainError(ErrorCode.NOT_MEMBER, "Join the room first.")
+    return presence.mode(room.id, actor.user_id) or "listener"

@@ -1,0 +1,87 @@
+"""Joining and leaving rooms: the group agreement, listener mode, capacity and presence."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..broadcast import room_topic
+from ..errors import DomainError, ErrorCode
+from ..identity.principal import Principal
+from ..services import Services
+from ..storage.messages import MessageStore
+from ..storage.models import Membership
+from ..storage.rooms import RoomStore
+from .access import check_room
+from .shapes import message_shape, room_shape, user_shape
+
+MODES = ("participant", "listener")
+
+
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    room: str
+    accept_agreement: bool
+    mode: str
+
+
+async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: JoinRequest) -> dict[str, Any]:
+    if request.mode not in MODES:
+        raise DomainError(ErrorCode.INVALID, "Join as a participant or as a listener.", field="as")
+    now = svc.clock.now()
+    async with svc.db.transaction() as tx:
+        room = await check_room(tx.session, request.room)
+        if request.mode == "listener" and not room.listeners_allowed:
+            raise DomainError(ErrorCode.LISTENERS_NOT_ALLOWED,
+                              "This room asks everyone to take part, so listening only isn't available here.")
+        store = RoomStore(tx.session)
+        membership = await store.membership(room.id, actor.user_id)
+        accepted = membership is not None and membership.agreement_version >= room.agreement_version
+        if not accepted and not request.accept_agreement:
+            raise DomainError(ErrorCode.AGREEMENT_REQUIRED, "Please read and accept the group agreement to join.",
+                              agreement=room.agreement, agreement_version=room.agreement_version)
+        already_here = svc.presence.mode(room.id, actor.user_id) is not None
+        if not already_here and not actor.role.is_staff and svc.presence.count(room.id) >= room.capacity:
+            raise DomainError(ErrorCode.ROOM_FULL, "This room is full right now. Please try again a little later.")
+        if membership is None:
+            membership = Membership(room_id=room.id, user_id=actor.user_id, joined_at=now)
+            store.add_membership(membership)
+        membership.mode = request.mode
+        if not accepted:
+            membership.agreement_version = room.agreement_version
+            membership.accepted_at = now
+        history = await MessageStore(tx.session).page(room.id, before=None, after=None,
+                                                       limit=svc.settings.history_on_join)
+    await svc.broadcaster.subscribe(sid, room_topic(room.id))
+    if svc.presence.add(room.id, room.slug, actor, sid, request.mode):
+        await svc.broadcaster.publish(room_topic(room.id), "member:joined",
+                                      {"room": room.slug, "member": {**actor.public(), "mode": request.mode}},
+                                      skip_sid=sid)
+    return {
+        "room": room_shape(room, online=svc.presence.count(room.id)),
+        "history": [message_shape(m, user_shape(u), room.slug) for m, u in history],
+        "members": [p.public() for p in svc.presence.members(room.id)],
+        "you": {**actor.public(), "mode": request.mode},
+    }
+
+
+async def do_leave_room(svc: Services, *, actor: Principal, sid: str, room_slug: str) -> None:
+    async with svc.db.read() as session:
+        room = await check_room(session, room_slug)
+    if not svc.presence.is_in(room.id, actor.user_id, sid):
+        raise DomainError(ErrorCode.NOT_MEMBER, "You are not in that room.")
+    await _leave(svc, room.id, room.slug, actor, sid)
+
+
+async def do_leave_all(svc: Services, *, actor: Principal, sid: str) -> None:
+    """A connection closed: take it out of every room it was in."""
+    room_ids = svc.presence.rooms_of(sid)
+    svc.presence.forget_sid(sid)
+    for room_id in room_ids:
+        await _leave(svc, room_id, svc.presence.slug_of(room_id), actor, sid)
+
+
+async def _leave(svc: Services, room_id: str, slug: str, actor: Principal, sid: str) -> None:
+    await svc.broadcaster.unsubscribe(sid, room_topic(room_id))
+    if svc.presence.remove(room_id, actor.user_id, sid) is not None:
+        await svc.broadcaster.publish(room_topic(room_id), "member:left",
+                                      {"room": slug, "member": actor.public()})

@@ -1,0 +1,70 @@
+"""Who is in which room on this process, per connection, so several tabs count as one person."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..identity.principal import Principal
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    principal: Principal
+    mode: str
+
+    def public(self) -> dict[str, str]:
+        return {**self.principal.public(), "mode": self.mode}
+
+
+class Presence:
+    def __init__(self) -> None:
+        self._rooms: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        self._who: dict[tuple[str, str], Present] = {}
+        self._sid_rooms: dict[str, set[str]] = defaultdict(set)
+        self._slugs: dict[str, str] = {}
+
+    def add(self, room_id: str, slug: str, principal: Principal, sid: str, mode: str) -> bool:
+        """Record the connection; True when this is the person's first connection in the room."""
+        self._slugs[room_id] = slug
+        users = self._rooms[room_id]
+        first = principal.user_id not in users
+        users.setdefault(principal.user_id, set()).add(sid)
+        self._who[(room_id, principal.user_id)] = Present(principal, mode)
+        self._sid_rooms[sid].add(room_id)
+        return first
+
+    def remove(self, room_id: str, user_id: str, sid: str) -> Present | None:
+        """Forget the connection; returns who left when it was the person's last one in the room."""
+        self._sid_rooms.get(sid, set()).discard(room_id)
+        users = self._rooms.get(room_id)
+        if not users or user_id not in users:
+            return None
+        users[user_id].discard(sid)
+        if users[user_id]:
+            return None
+        del users[user_id]
+        if not users:
+            del self._rooms[room_id]
+        return self._who.pop((room_id, user_id), None)
+
+    def slug_of(self, room_id: str) -> str:
+        return self._slugs.get(room_id, "")
+
+    def rooms_of(self, sid: str) -> set[str]:
+        return set(self._sid_rooms.get(sid, ()))
+
+    def forget_sid(self, sid: str) -> None:
+        self._sid_rooms.pop(sid, None)
+
+    def is_in(self, room_id: str, user_id: str, sid: str) -> bool:
+        return sid in self._rooms.get(room_id, {}).get(user_id, ())
+
+    def mode(self, room_id: str, user_id: str) -> str | None:
+        present = self._who.get((room_id, user_id))
+        return present.mode if present else None
+
+    def count(self, room_id: str) -> int:
+        return len(self._rooms.get(room_id, ()))
+
+    def members(self, room_id: str) -> list[Present]:
+        return [self._who[(room_id, uid)] for uid in self._rooms.get(room_id, {})]

@@ -1,0 +1,42 @@
+"""How rooms and messages look on the wire (docs/protocol.md); one place so every event agrees."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..clock import iso
+from ..storage.models import Message, Room, User
+
+
+def room_shape(room: Room, *, online: int) -> dict[str, Any]:
+    return {
+        "slug": room.slug,
+        "name": room.name,
+        "description": room.description,
+        "agreement": room.agreement,
+        "agreement_version": room.agreement_version,
+        "listeners_allowed": room.listeners_allowed,
+        "capacity": room.capacity,
+        "online": online,
+    }
+
+
+def user_shape(user: User) -> dict[str, str]:
+    return {"id": user.id, "pseudonym": user.pseudonym, "role": user.role}
+
+
+def message_shape(message: Message, sender: dict[str, str], room_slug: str) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "room": room_slug,
+        "seq": message.seq,
+        "sender": sender,
+        "text": message.text,
+        "status": message.status,
+        "client_msg_id": message.client_msg_id,
+        "created_at": iso(message.created_at),
+    }
+
+
+def notice_shape(code: str, message: str) -> dict[str, Any]:
+    """A private notice to the sender about what happened to their message and why."""
+    return {"code": code, "message": message}

@@ -1,0 +1,27 @@
+"""Everything a service function needs, built once per process by app.py and passed explicitly."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .broadcast import Broadcaster
+from .clock import Clock
+from .identity.online import OnlineUsers
+from .identity.tokens import TokenSigner
+from .moderation.ratelimit import RateLimiter
+from .rooms.presence import Presence
+from .rooms.recent import RecentMessages
+from .settings import Settings
+from .storage.database import Database
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    broadcaster: Broadcaster
+    signer: TokenSigner
+    limiter: RateLimiter
+    online: OnlineUsers = field(default_factory=OnlineUsers)
+    presence: Presence = field(default_factory=Presence)
+    recent: RecentMessages = field(default_factory=RecentMessages)

@@ -1,0 +1,135 @@
+"""Settings: one frozen value read from PEERCHAT_* environment variables and validated at start.
+
+This is the only module that reads os.environ.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from .moderation.ratelimit import RateLimit
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_WEB_DIR = PACKAGE_ROOT.parent / "web" / "dist"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimits:
+    """Token buckets per action; None switches one off (the test settings switch them all off)."""
+
+    send_message: RateLimit | None = RateLimit(per_second=1.0, burst=10)
+    join_room: RateLimit | None = RateLimit(per_second=0.1, burst=10)
+    typing: RateLimit | None = RateLimit(per_second=1.0, burst=3)
+    history: RateLimit | None = RateLimit(per_second=2.0, burst=20)
+    create_session: RateLimit | None = RateLimit(per_second=0.05, burst=10)
+    login_account: RateLimit | None = RateLimit(per_second=5 / 1800, burst=5)
+    login_address: RateLimit | None = RateLimit(per_second=20 / 1800, burst=20)
+
+    @classmethod
+    def disabled(cls) -> RateLimits:
+        return cls(**{name: None for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    database_url: str = "sqlite+aiosqlite:///var/peerchat.sqlite3"
+    redis_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    secret_key_generated: bool = True
+    allowed_origins: tuple[str, ...] = ()
+    peer_token_ttl: float = 12 * 3600
+    staff_token_ttl: float = 8 * 3600
+    max_message_chars: int = 2000
+    max_frame_bytes: int = 16 * 1024
+    history_on_join: int = 50
+    history_page_max: int = 100
+    web_dir: Path = DEFAULT_WEB_DIR
+    log_level: str = "INFO"
+    log_json: bool = False
+    uvloop: bool = True
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+
+    @property
+    def origins(self) -> list[str]:
+        if self.allowed_origins:
+            return list(self.allowed_origins)
+        hosts = {self.host, "127.0.0.1", "localhost"}
+        return sorted(f"http://{h}:{self.port}" for h in hosts)
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _database_url(raw: str) -> str:
+    """Accept plain postgresql:// and sqlite:// URLs and pick the async drivers for them."""
+    if raw.startswith(("postgres://", "postgresql://")):
+        return "postgresql+asyncpg://" + raw.split("://", 1)[1]
+    if raw.startswith("sqlite://") and not raw.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + raw.split("://", 1)[1]
+    if raw.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
+        return raw
+    raise SettingsError("PEERCHAT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    secret = env.get("PEERCHAT_SECRET_KEY", "")
+    redis_url = env.get("PEERCHAT_REDIS_URL") or None
+    if secret and len(secret) < 32:
+        raise SettingsError("PEERCHAT_SECRET_KEY must be at least 32 characters")
+    if redis_url and not secret:
+        raise SettingsError("PEERCHAT_SECRET_KEY is required when PEERCHAT_REDIS_URL is set, "
+                            "so every process accepts the same tokens")
+    origins = tuple(o.strip().rstrip("/") for o in env.get("PEERCHAT_ALLOWED_ORIGINS", "").split(",") if o.strip())
+    if "*" in origins:
+        raise SettingsError("PEERCHAT_ALLOWED_ORIGINS must list exact origins, never '*'")
+    base = Settings()
+    return Settings(
+        host=env.get("PEERCHAT_HOST", base.host),
+        port=_int(env, "PEERCHAT_PORT", base.port, 0, 65535),
+        database_url=_database_url(env.get("PEERCHAT_DATABASE_URL", base.database_url)),
+        redis_url=redis_url,
+        secret_key=secret or base.secret_key,
+        secret_key_generated=not secret,
+        allowed_origins=origins,
+        peer_token_ttl=_int(env, "PEERCHAT_PEER_TOKEN_HOURS", 12, 1, 24 * 30) * 3600,
+        staff_token_ttl=_int(env, "PEERCHAT_STAFF_TOKEN_HOURS", 8, 1, 24 * 7) * 3600,
+        web_dir=Path(env.get("PEERCHAT_WEB_DIR", str(DEFAULT_WEB_DIR))),
+        log_level=env.get("PEERCHAT_LOG_LEVEL", "INFO").upper(),
+        log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
+        uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
+        rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
+    )

@@ -1,0 +1,33 @@
+"""SQL for messages: storing, idempotent lookup, and history pages by sequence number."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Message, User
+
+
+class MessageStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, message: Message) -> None:
+        self.session.add(message)
+
+    async def by_client_id(self, room_id: str, sender_id: str, client_msg_id: str) -> Message | None:
+        found = await self.session.execute(select(Message).where(
+            Message.room_id == room_id, Message.sender_id == sender_id, Message.client_msg_id == client_msg_id))
+        return found.scalar_one_or_none()
+
+    async def page(self, room_id: str, *, before: int | None, after: int | None,
+                   limit: int) -> list[tuple[Message, User]]:
+        """Visible messages in sequence order: the `limit` after `after`, else the `limit` before `before`."""
+        query = (select(Message, User).join(User, User.id == Message.sender_id)
+                 .where(Message.room_id == room_id, Message.seq.is_not(None)))
+        if after is not None:
+            query = query.where(Message.seq > after).order_by(Message.seq).limit(limit)
+            return [(m, u) for m, u in (await self.session.execute(query)).all()]
+        if before is not None:
+            query = query.where(Message.seq < before)
+        rows = (await self.session.execute(query.order_by(Message.seq.desc()).limit(limit))).all()
+        return [(m, u) for m, u in reversed(rows)]

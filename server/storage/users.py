@@ -1,0 +1,30 @@
+"""SQL for accounts."""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import User
+
+
+class UserStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, user_id: str) -> User | None:
+        return await self.session.get(User, user_id)
+
+    async def by_username(self, username: str) -> User | None:
+        return (await self.session.execute(select(User).where(User.username == username))).scalar_one_or_none()
+
+    async def staff_with_key(self, key: str) -> bool:
+        found = await self.session.execute(
+            select(User.id).where(User.pseudonym_key == key, User.role != "peer").limit(1))
+        return found.first() is not None
+
+    def add(self, user: User) -> None:
+        self.session.add(user)
+
+    async def bump_token_version(self, user_id: str) -> None:
+        await self.session.execute(
+            update(User).where(User.id == user_id).values(token_version=User.token_version + 1))
