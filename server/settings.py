@@ -34,7 +34,12 @@ class RateLimits:
 
     @classmethod
     def disabled(cls) -> RateLimits:
-        return cls(**{name: None for name in cls.__dataclass_fields__})
+        return cls.only()
+
+    @classmethod
+    def only(cls, **limits: RateLimit) -> RateLimits:
+        """Every limit off except the ones given: how tests turn on the one they check."""
+        return cls(**{name: limits.get(name) for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ import asyncio
 import os
 import shutil
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Callable
+from typing import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +13,7 @@ from sqlalchemy import text
 from server.storage.database import create_engine
 from server.storage.models import Base
 from server.storage.schema import upgrade_to_head
-from tests.harness import RunningServer, start_server
+from tests.harness import RunningServer, ServerFactory, start_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL_VAR = "PEERCHAT_TEST_DATABASE_URL"
@@ -79,9 +79,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_migrated")
     asyncio.run(_truncate(url))
     return url
-
-
-ServerFactory = Callable[..., Awaitable[RunningServer]]
 
 
 @pytest.fixture

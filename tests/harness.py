@@ -5,7 +5,7 @@ import asyncio
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 import aiohttp
 import socketio
@@ -136,3 +136,6 @@ async def start_server(database_url: str, **overrides: Any) -> RunningServer:
     port = runner.addresses[0][1]
     await do_seed_rooms(app[SERVICES].db, clock)
     return RunningServer(app=app, runner=runner, url=f"http://127.0.0.1:{port}", clock=clock)
+
+
+ServerFactory = Callable[..., Awaitable[RunningServer]]

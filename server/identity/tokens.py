@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from ..clock import Clock
 from ..errors import DomainError, ErrorCode
@@ -15,17 +15,19 @@ class TokenClaims:
     version: int
 
 
-class _ClockedSerializer(URLSafeTimedSerializer):
-    clock: Clock
+def _signer_on(clock: Clock) -> type[TimestampSigner]:
+    """itsdangerous reads the time inside its signer; this one reads our injected clock."""
 
-    def get_timestamp(self) -> int:
-        return int(self.clock.now())
+    class ClockedSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(clock.now())
+
+    return ClockedSigner
 
 
 class TokenSigner:
     def __init__(self, secret: str, clock: Clock) -> None:
-        self._serializer = _ClockedSerializer(secret, salt="peerchat.token.v1")
-        self._serializer.clock = clock
+        self._serializer = URLSafeTimedSerializer(secret, salt="peerchat.token.v1", signer=_signer_on(clock))
 
     def issue(self, user_id: str, version: int) -> str:
         return self._serializer.dumps({"u": user_id, "v": version})

@@ -28,11 +28,15 @@ class Gateway(socketio.AsyncNamespace):
         self.connections: dict[str, Principal] = {}
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
-        if event == "connect":
-            return await self._connect(args[0], args[2] if len(args) > 2 else None)
-        if event == "disconnect":
-            return await self._disconnect(args[0])
-        return await self._dispatch(event, args[0], args[1:])
+        sid = args[0]
+        # A client may emit events named "connect" or "disconnect"; python-socketio only delivers client
+        # events for fully connected sids, while the real lifecycle events arrive for pending ones.
+        lifecycle = not self.server.manager.is_connected(sid, self.namespace)
+        if event == "connect" and lifecycle:
+            return await self._connect(sid, args[2] if len(args) > 2 else None)
+        if event == "disconnect" and lifecycle:
+            return await self._disconnect(sid)
+        return await self._dispatch(event, sid, args[1:])
 
     async def _connect(self, sid: str, auth: Any) -> bool:
         token = auth.get("token") if isinstance(auth, dict) else None

@@ -1,0 +1,100 @@
+"""Peer sessions and staff sign-in over HTTP."""
+from __future__ import annotations
+
+import pytest
+
+from server.identity.accounts import do_create_staff
+from server.identity.roles import Role
+from server.moderation.ratelimit import RateLimit
+from server.settings import RateLimits
+from tests.harness import RunningServer, ServerFactory
+
+
+async def test_peer_session_returns_token_and_user(server: RunningServer) -> None:
+    status, body = await server.post("/api/session", {"pseudonym": "  Quiet   Owl "})
+    assert status == 201
+    assert body["user"]["pseudonym"] == "Quiet Owl" and body["user"]["role"] == "peer"
+    assert body["token"] and body["expires_in"] == 12 * 3600
+
+
+@pytest.mark.parametrize("pseudonym", [None, 7, "", "a", "x" * 25, "<script>", "Admin", "moderator jo",
+                                       "no\u202eway", "semi;colon"])
+async def test_bad_pseudonyms_are_refused(server: RunningServer, pseudonym: object) -> None:
+    status, body = await server.post("/api/session", {"pseudonym": pseudonym})
+    assert status == 400
+    assert body["error"]["code"] == "invalid" and body["error"]["field"] == "pseudonym"
+
+
+async def test_pseudonym_unique_among_people_online(server: RunningServer) -> None:
+    await server.peer("River")
+    status, body = await server.post("/api/session", {"pseudonym": "river"})
+    assert status == 409 and body["error"]["code"] == "pseudonym_taken"
+    status, _ = await server.post("/api/session", {"pseudonym": "Lake"})
+    assert status == 201
+
+
+async def test_staff_names_are_kept_for_staff(server: RunningServer) -> None:
+    await do_create_staff(server.services.db, server.clock, role=Role.MODERATOR, username="mia",
+                          password="correct horse battery")
+    status, body = await server.post("/api/session", {"pseudonym": "Mia"})
+    assert status == 400 and "staff" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("raw", [b"not json", b"[1, 2]", b"\xff\xfe"])
+async def test_bad_request_bodies_get_json_errors(server: RunningServer, raw: bytes) -> None:
+    status, body = await server.post("/api/session", raw=raw, headers={"Content-Type": "application/json"})
+    assert status == 400 and body["error"]["code"] == "invalid"
+
+
+async def test_oversized_request_body_is_refused(server: RunningServer) -> None:
+    status, body = await server.post("/api/session", raw=b"{" + b" " * 70_000 + b"}")
+    assert status == 413 and body["error"]["code"] == "invalid"
+
+
+async def test_staff_login_and_connect(server: RunningServer) -> None:
+    await do_create_staff(server.services.db, server.clock, role=Role.FACILITATOR, username="fran",
+                          password="correct horse battery")
+    status, body = await server.post("/api/login", {"username": "Fran", "password": "correct horse battery"})
+    assert status == 200 and body["user"]["role"] == "facilitator" and body["expires_in"] == 8 * 3600
+    client = await server.connect(body["token"])
+    assert (await client.call("rooms:list"))["ok"]
+
+
+async def test_login_failures_look_the_same(server: RunningServer) -> None:
+    await do_create_staff(server.services.db, server.clock, role=Role.ADMIN, username="ada",
+                          password="correct horse battery")
+    answers = []
+    for body in ({"username": "ada", "password": "wrong password"}, {"username": "nobody", "password": "x" * 12},
+                 {"username": 5, "password": None}, {}):
+        answers.append(await server.post("/api/login", body))
+    assert all(a == answers[0] for a in answers), answers
+    assert answers[0][0] == 401 and answers[0][1]["error"]["code"] == "unauthorized"
+
+
+async def test_repeated_login_failures_are_throttled(make_server: ServerFactory) -> None:
+    server = await make_server(rate_limits=RateLimits.only(login_account=RateLimit(5 / 1800, 5)))
+    await do_create_staff(server.services.db, server.clock, role=Role.MODERATOR, username="mo",
+                          password="correct horse battery")
+    for _ in range(5):
+        status, _body = await server.post("/api/login", {"username": "mo", "password": "guess guess"})
+        assert status == 401
+    status, body = await server.post("/api/login", {"username": "mo", "password": "correct horse battery"})
+    assert status == 429 and body["error"]["code"] == "rate_limited" and body["error"]["retry_after"] > 0
+    server.clock.advance(400)
+    status, _body = await server.post("/api/login", {"username": "mo", "password": "correct horse battery"})
+    assert status == 200
+
+
+async def test_http_responses_carry_security_headers(server: RunningServer) -> None:
+    status, _body, headers = await server.get("/")
+    assert status == 200
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, body, _headers = await server.get("/nope")
+    assert status == 404 and '"not_found"' in body
+
+
+async def test_health_and_readiness(server: RunningServer) -> None:
+    assert (await server.get("/healthz"))[0] == 200
+    status, body, _ = await server.get("/readyz")
+    assert status == 200 and '"database":"ok"' in body.replace(" ", "")

@@ -1,0 +1,36 @@
+"""Settings come only from PEERCHAT_* variables and are validated at start."""
+from __future__ import annotations
+
+import pytest
+
+from server.settings import SettingsError, load_settings
+
+
+def test_defaults_work_on_a_laptop() -> None:
+    settings = load_settings({})
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert "http://127.0.0.1:8080" in settings.origins and "http://localhost:8080" in settings.origins
+    assert settings.rate_limits.send_message is not None
+
+
+def test_plain_urls_get_async_drivers() -> None:
+    settings = load_settings({"PEERCHAT_DATABASE_URL": "postgresql://u@db/peerchat"})
+    assert settings.database_url == "postgresql+asyncpg://u@db/peerchat"
+
+
+@pytest.mark.parametrize("env, needle", [
+    ({"PEERCHAT_PORT": "99999"}, "PEERCHAT_PORT"),
+    ({"PEERCHAT_DATABASE_URL": "mysql://x"}, "PEERCHAT_DATABASE_URL"),
+    ({"PEERCHAT_SECRET_KEY": "short"}, "at least 32"),
+    ({"PEERCHAT_REDIS_URL": "redis://127.0.0.1:6379/0"}, "PEERCHAT_SECRET_KEY is required"),
+    ({"PEERCHAT_ALLOWED_ORIGINS": "https://a.example,*"}, "never '*'"),
+    ({"PEERCHAT_RATE_LIMITS": "maybe"}, "true or false"),
+])
+def test_bad_settings_name_the_variable(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(SettingsError, match=needle):
+        load_settings(env)
+
+
+def test_rate_limits_can_be_switched_off() -> None:
+    assert load_settings({"PEERCHAT_RATE_LIMITS": "off"}).rate_limits.send_message is None
