@@ -66,11 +66,12 @@ async def room_leave(call: Call) -> None:
     await do_leave_room(call.svc, actor=call.actor, sid=call.sid, room_slug=call.payload.string("room", max_length=48))
 
 
-@event("message:send", "room", "text", "client_msg_id", limit="send_message")
+@event("message:send", "room", "text", "client_msg_id", "content_warning", limit="send_message")
 async def message_send(call: Call) -> dict[str, Any]:
     p = call.payload
     request = SendRequest(room=p.string("room", max_length=48), text=p.string("text", max_length=8000),
-                          client_msg_id=p.string("client_msg_id", max_length=64))
+                          client_msg_id=p.string("client_msg_id", max_length=64),
+                          content_warning=p.boolean("content_warning", default=False))
     return await do_send_message(call.svc, actor=call.actor, sid=call.sid, request=request)
 
 

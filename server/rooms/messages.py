@@ -36,6 +36,7 @@ class SendRequest:
     room: str
     text: str
     client_msg_id: str
+    content_warning: bool = False
 
 
 def check_message_text(raw: str, max_chars: int) -> str:
@@ -60,17 +61,17 @@ async def do_send_message(svc: Services, *, actor: Principal, sid: str, request:
     text = check_message_text(request.text, svc.settings.max_message_chars)
     client_msg_id = check_client_msg_id(request.client_msg_id)
     try:
-        return await _send(svc, actor, sid, request.room, text, client_msg_id)
+        return await _send(svc, actor, sid, request, text, client_msg_id)
     except IntegrityError:
         # A concurrent resend won the race for this client_msg_id: answer with what it stored.
         return await _stored_result(svc, actor, request.room, client_msg_id)
 
 
-async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
+async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest, text: str,
                 client_msg_id: str) -> dict[str, Any]:
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
-        room = await check_room(tx.session, slug)
+        room = await check_room(tx.session, request.room)
         mode = check_joined(svc.presence, room, actor, sid)
         store = MessageStore(tx.session)
         existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
@@ -82,6 +83,7 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
         verdict = review(text, RoomPolicy.from_mapping(room.policy),
                          SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
         message = _message(room, actor, client_msg_id, verdict, now)
+        message.content_warning = request.content_warning
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
         store.add(message)

@@ -33,6 +33,7 @@ def message_shape(message: Message, sender: dict[str, str], room_slug: str) -> d
         "text": message.text,
         "status": message.status,
         "client_msg_id": message.client_msg_id,
+        "content_warning": bool(message.content_warning),
         "created_at": iso(message.created_at),
     }
 

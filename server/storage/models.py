@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -85,3 +85,4 @@ class Message(Base):
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float)
+    content_warning: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -98,3 +98,19 @@ async def test_send_rate_limit_answers_with_retry_after(make_server: ServerFacto
     server.clock.advance(1.0)
     reply = await ada.call("message:send", {"room": "anxiety", "text": "later", "client_msg_id": "r9"})
     assert reply["ok"]
+
+
+async def test_content_warning_travels_with_the_message_and_its_history(server: RunningServer) -> None:
+    ada = await server.joined_peer()
+    bo = await server.joined_peer()
+    reply = await ada.call("message:send", {"room": "anxiety", "text": "a hard day", "client_msg_id": "cw",
+                                            "content_warning": True})
+    assert reply["message"]["content_warning"] is True
+    pushed = await bo.wait_for("message:new")
+    assert pushed["content_warning"] is True
+    plain = await ada.call("message:send", {"room": "anxiety", "text": "hello", "client_msg_id": "plain"})
+    assert plain["message"]["content_warning"] is False
+    history = await bo.call("message:history", {"room": "anxiety", "after": 0})
+    assert [m["content_warning"] for m in history["messages"]] == [True, False]
+    bad = await ada.call("message:send", {"room": "anxiety", "text": "x", "client_msg_id": "b", "content_warning": "yes"})
+    assert bad["error"]["code"] == "invalid_payload" and bad["error"]["field"] == "content_warning"
