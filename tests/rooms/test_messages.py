@@ -112,5 +112,6 @@ async def test_content_warning_travels_with_the_message_and_its_history(server: 
     assert plain["message"]["content_warning"] is False
     history = await bo.call("message:history", {"room": "anxiety", "after": 0})
     assert [m["content_warning"] for m in history["messages"]] == [True, False]
-    bad = await ada.call("message:send", {"room": "anxiety", "text": "x", "client_msg_id": "b", "content_warning": "yes"})
+    bad = await ada.call("message:send", {"room": "anxiety", "text": "x", "client_msg_id": "b",
+                                          "content_warning": "yes"})
     assert bad["error"]["code"] == "invalid_payload" and bad["error"]["field"] == "content_warning"
