@@ -1,0 +1,90 @@
+// Boot: the app context every view gets, the hash router, the crisis dialog and the skip link.
+import "./styles.css";
+import { clearSession, currentSession, saveSession } from "./session.js";
+import { Connection } from "./connection.js";
+import { openCrisisHelp } from "./crisis.js";
+import { landingView } from "./views/landing.js";
+import { directoryView } from "./views/directory.js";
+import { joinView } from "./views/join.js";
+import { roomView } from "./views/room.js";
+import { loginView } from "./staff/login.js";
+import { moderatorView } from "./staff/moderator.js";
+import { facilitatorView } from "./staff/facilitator.js";
+
+export const app = {
+  session: currentSession(),
+  connection: null,
+  flash: null,
+  pendingJoin: new Map(),
+
+  connect() {
+    if (!this.connection) {
+      this.connection = new Connection(this.session.token, {
+        onUnauthorized: (message) => {
+          this.signOut();
+          this.flash = message || "Your session has ended. Please choose a name again.";
+          this.go(this.lastPeerRoute || "/rooms");
+        },
+      });
+    }
+    return this.connection;
+  },
+
+  signIn(reply) {
+    this.signOut();
+    this.session = saveSession(reply);
+    return this.session;
+  },
+
+  signOut() {
+    this.connection?.close();
+    this.connection = null;
+    this.session = null;
+    clearSession();
+  },
+
+  go(path) {
+    if (location.hash === `#${path}`) render();
+    else location.hash = path;
+  },
+
+  takeFlash() {
+    const text = this.flash;
+    this.flash = null;
+    return text;
+  },
+};
+
+const ROUTES = [
+  [/^\/?$/, landingView],
+  [/^\/rooms$/, directoryView],
+  [/^\/join\/([a-z0-9-]+)$/, joinView],
+  [/^\/room\/([a-z0-9-]+)$/, roomView],
+  [/^\/staff$/, loginView],
+  [/^\/moderate$/, moderatorView],
+  [/^\/facilitate$/, facilitatorView],
+];
+
+let cleanup = null;
+let firstRender = true;
+
+function render() {
+  const path = location.hash.startsWith("#/") ? location.hash.slice(1) : "/";
+  const main = document.getElementById("main");
+  if (cleanup) cleanup();
+  cleanup = null;
+  main.replaceChildren();
+  const [pattern, view] = ROUTES.find(([re]) => re.test(path)) || ROUTES[0];
+  const params = path.match(pattern)?.slice(1) || [];
+  cleanup = view(main, app, ...params) || null;
+  if (!firstRender) main.focus();
+  firstRender = false;
+}
+
+document.getElementById("crisis-open").addEventListener("click", openCrisisHelp);
+document.getElementById("skip-link").addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("main").focus();
+});
+window.addEventListener("hashchange", render);
+render();

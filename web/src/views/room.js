@@ -1,0 +1,312 @@
+// A room: live messages, history on scrolling up, typing, content warnings, reporting, local mute,
+// "I need help now", private notices, and catch-up after a reconnect with nothing lost or doubled.
+import { announce, h, noticeBox } from "../dom.js";
+import { EV, PUSH, removedMessageId } from "../events.js";
+import { mutedIds, setMuted } from "../session.js";
+import { MessageLog } from "../chat/log.js";
+import { messageItem, pendingItem } from "../chat/message-item.js";
+import { Outbox, newClientId } from "../chat/outbox.js";
+import { crisisPanel, openCrisisHelp } from "../crisis.js";
+import { reportDialog } from "../chat/report.js";
+import { membersPanel } from "../chat/members.js";
+import { sessionPanel } from "../chat/session-panel.js";
+import { supportPanel } from "../chat/support.js";
+import { facilitatorControls } from "../staff/facilitator.js";
+
+const PAGE = 30;
+const TYPING_SHOWN_MS = 4000;
+const TYPING_SENT_EVERY_MS = 3000;
+
+export function roomView(main, app, slug) {
+  app.lastPeerRoute = `/join/${slug}`;
+  if (!app.session) {
+    app.go(`/join/${slug}`);
+    return null;
+  }
+  const conn = app.connect();
+  const me = app.session.user;
+  const log = new MessageLog();
+  const offs = [];
+  const pendingByClientId = new Map();
+  const typers = new Map();
+  let you = null;
+  let joined = false;
+  let filling = null;
+
+  const title = h("h1", { id: "room-title" }, "Joining…");
+  const modeLine = h("p", { class: "meta" });
+  const timeline = h("ol", { class: "timeline", role: "log", "aria-labelledby": "room-title", "aria-live": "polite" });
+  const pendingList = h("ol", { class: "timeline pending-list", "aria-label": "Your messages not yet in the room" });
+  const earlier = h("button", { type: "button", class: "secondary load-earlier", hidden: true }, "Load earlier messages");
+  const scroller = h("div", { class: "scroller", tabindex: "0", "aria-label": "Conversation" }, earlier, timeline, pendingList);
+  const typingLine = h("p", { class: "typing", "aria-hidden": "true" });
+  const notices = h("div", { class: "private-notices", role: "status", "aria-label": "Notes only you can see" });
+  const sessionId = app.pendingJoin.get(slug)?.session;
+  const controls = ["facilitator", "admin"].includes(me.role) && sessionId ? facilitatorControls({ conn, sessionId }) : null;
+  const members = membersPanel({ me, onMuteToggle: toggleMute, extraActions: controls?.memberActions });
+  const session = sessionPanel({ conn, slug, me });
+  const support = supportPanel({ conn, me, title: "Private conversation with a moderator" });
+  const text = h("textarea", { id: "composer-text", rows: 2, maxlength: 2000, "aria-describedby": "composer-hint" });
+  const cw = h("input", { type: "checkbox", id: "composer-cw" });
+  const composer = h("form", { class: "composer" },
+    h("label", { for: "composer-text" }, "Your message"),
+    text,
+    h("p", { id: "composer-hint", class: "hint" }, "Enter sends; Shift+Enter starts a new line."),
+    h("div", { class: "composer-row" },
+      h("label", { class: "choice inline" }, cw, h("span", {}, "Add a content warning (others see it collapsed)")),
+      h("button", { type: "submit", class: "primary" }, "Send")));
+  const listenerNote = h("div", { class: "listener-note", hidden: true },
+    h("p", {}, "You're listening. Nobody expects you to write."),
+    h("button", { type: "button", class: "secondary", onclick: () => join("participant") }, "Take part instead"));
+  const helpButton = h("button", { type: "button", class: "help-now", onclick: askForHelp }, "I need help now");
+
+  main.append(h("div", { class: "room-layout" },
+    h("section", { class: "room-main", "aria-labelledby": "room-title" },
+      h("div", { class: "room-head" },
+        h("div", {}, title, modeLine),
+        h("div", { class: "room-head-actions" }, helpButton,
+          h("button", { type: "button", class: "secondary", onclick: leave }, "Leave room"))),
+      controls?.element, session.element, support.element, scroller, typingLine, notices, composer, listenerNote),
+    members.element));
+
+  const outbox = new Outbox(conn, { onAnswer: answered, onWaiting: waiting });
+
+  offs.push(
+    conn.on(PUSH.messageNew, (m) => m.room === slug && receive(m)),
+    conn.on(PUSH.messageRemoved, (d) => d?.room === slug && removeMessage(removedMessageId(d))),
+    conn.on(PUSH.memberJoined, (d) => d.room === slug && members.add(d.member)),
+    conn.on(PUSH.memberLeft, (d) => d.room === slug && members.remove(d.member)),
+    conn.on(PUSH.typing, (d) => d.room === slug && d.user.id !== me.id && showTyping(d.user)),
+    conn.on(PUSH.sessionState, (d) => controls?.update(d)),
+    conn.on(PUSH.notice, (d) => (!d.room || d.room === slug) && showNotice(d)),
+    conn.on("connection:up", ({ again }) => { if (!again) join(); }),
+    conn.onReconnect(() => join(undefined, { catchUp: true })),
+  );
+  if (conn.isConnected) join();
+
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+  let lastTypingSent = 0;
+  text.addEventListener("input", () => {
+    if (Date.now() - lastTypingSent > TYPING_SENT_EVERY_MS && joined && conn.isConnected) {
+      lastTypingSent = Date.now();
+      conn.call(EV.typing, { room: slug });
+    }
+  });
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = text.value.trim();
+    if (!body) return;
+    send(body, cw.checked);
+    text.value = "";
+    cw.checked = false;
+    text.focus();
+  });
+  earlier.addEventListener("click", loadEarlier);
+  scroller.addEventListener("scroll", () => {
+    if (scroller.scrollTop < 40 && !earlier.hidden && !earlier.disabled) loadEarlier();
+  });
+
+  async function join(mode, { catchUp = false } = {}) {
+    const wish = app.pendingJoin.get(slug) || { accept: false, mode: "participant" };
+    const before = log.lastSeq;
+    const reply = await conn.call(EV.roomJoin, { room: slug, accept_agreement: wish.accept, as: mode || you?.mode || wish.mode });
+    if (!reply.ok) {
+      if (reply.error.code === "agreement_required" || reply.error.code === "not_found") {
+        app.flash = reply.error.message;
+        app.go(`/join/${slug}`);
+      } else if (!["offline", "timeout"].includes(reply.error.code)) {
+        notices.append(noticeBox(reply.error.message, { kind: "error" }));
+      }
+      return;
+    }
+    joined = true;
+    you = reply.you;
+    title.textContent = reply.room.name;
+    modeLine.textContent = you.mode === "listener" ? "You are listening" : `You are taking part as ${you.pseudonym}`;
+    composer.hidden = you.mode === "listener";
+    listenerNote.hidden = you.mode !== "listener";
+    members.reset(reply.members);
+    session.update(reply.session);
+    if (reply.session) controls?.update(reply.session);
+    if (catchUp && before > 0) await fillFrom(before);
+    for (const m of reply.history) receive(m, { quiet: true });
+    if (!catchUp) {
+      earlier.hidden = reply.history.length === 0 || reply.history[0].seq <= 1;
+      scrollToEnd();
+    }
+    outbox.flush();
+  }
+
+  // Ask for everything after `seq`, page by page, until we are level with the room.
+  async function fillFrom(seq) {
+    if (filling) return filling;
+    filling = (async () => {
+      let after = seq;
+      for (;;) {
+        const reply = await conn.call(EV.history, { room: slug, after, limit: 100 });
+        if (!reply.ok) break;
+        for (const m of reply.messages) receive(m, { quiet: true, noGapCheck: true });
+        if (!reply.has_more || reply.messages.length === 0) break;
+        after = reply.messages[reply.messages.length - 1].seq;
+      }
+    })();
+    try {
+      await filling;
+    } finally {
+      filling = null;
+    }
+    return null;
+  }
+
+  function receive(message, { quiet = false, noGapCheck = false } = {}) {
+    if (!noGapCheck && log.leavesGap(message)) fillFrom(log.lastSeq);
+    const pending = pendingByClientId.get(message.client_msg_id);
+    if (pending && message.sender.id === me.id) {
+      pending.item.remove();
+      pendingByClientId.delete(message.client_msg_id);
+    }
+    if (!log.add(message)) return;
+    const nearEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+    const item = messageItem(message, { me, onReport: report, onMute: toggleMute });
+    if (mutedIds().has(message.sender.id)) item.hidden = true;
+    const next = log.nextAfter(message.seq);
+    const nextEl = next === null ? null : timeline.querySelector(`[data-seq="${next}"]`);
+    timeline.insertBefore(item, nextEl);
+    typers.delete(message.sender.id);
+    renderTyping();
+    if (!quiet && nearEnd) scrollToEnd();
+  }
+
+  function removeMessage(id) {
+    if (!id) return;
+    log.remove(id);
+    timeline.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
+  }
+
+  function send(body, contentWarning) {
+    const clientId = newClientId();
+    const { item, status } = pendingItem(body, contentWarning);
+    pendingList.append(item);
+    pendingByClientId.set(clientId, { item, status });
+    scrollToEnd();
+    outbox.push({ clientId, payload: { room: slug, text: body, client_msg_id: clientId, content_warning: contentWarning } });
+  }
+
+  function waiting(entry, error) {
+    const pending = pendingByClientId.get(entry.clientId);
+    if (pending) pending.status.textContent = error.code === "rate_limited" ? error.message : "Waiting to send…";
+  }
+
+  function answered(entry, reply) {
+    const pending = pendingByClientId.get(entry.clientId);
+    if (!reply.ok) {
+      if (pending) {
+        pending.status.textContent = `Not sent: ${reply.error.message}`;
+        pending.item.classList.add("failed");
+      }
+      return;
+    }
+    const { message, notices: replyNotices } = reply;
+    if (message.status === "visible") {
+      receive(message);
+    } else if (pending) {
+      pending.status.textContent = message.status === "held"
+        ? "Waiting for a moderator. Only you can see this for now."
+        : "Not posted. Only you can see this.";
+      pending.item.classList.add(message.status);
+      pendingByClientId.delete(entry.clientId);
+    }
+    for (const notice of replyNotices || []) showNotice(notice);
+  }
+
+  function showNotice(notice) {
+    if (notice.code === "crisis_resources") {
+      notices.append(crisisPanel(notice.message, notice.resources || []));
+      announce(notice.message);
+    } else {
+      notices.append(noticeBox(notice.message));
+    }
+  }
+
+  async function loadEarlier() {
+    if (log.firstSeq === null || log.firstSeq <= 1) {
+      earlier.hidden = true;
+      return;
+    }
+    earlier.disabled = true;
+    const oldHeight = scroller.scrollHeight;
+    const reply = await conn.call(EV.history, { room: slug, before: log.firstSeq, limit: PAGE });
+    earlier.disabled = false;
+    if (!reply.ok) return;
+    for (const m of reply.messages) receive(m, { quiet: true, noGapCheck: true });
+    scroller.scrollTop += scroller.scrollHeight - oldHeight;
+    earlier.hidden = !reply.has_more;
+    announce(`${reply.messages.length} earlier messages loaded`);
+  }
+
+  function showTyping(user) {
+    typers.set(user.id, { name: user.pseudonym, until: Date.now() + TYPING_SHOWN_MS });
+    renderTyping();
+    setTimeout(renderTyping, TYPING_SHOWN_MS + 50);
+  }
+
+  function renderTyping() {
+    const now = Date.now();
+    const muted = mutedIds();
+    const names = [...typers].filter(([id, t]) => t.until > now && !muted.has(id)).map(([, t]) => t.name);
+    typingLine.textContent = names.length === 0 ? ""
+      : names.length === 1 ? `${names[0]} is typing…` : `${names.slice(0, -1).join(", ")} and ${names.at(-1)} are typing…`;
+  }
+
+  function toggleMute(user) {
+    const nowMuted = !mutedIds().has(user.id);
+    setMuted(user.id, nowMuted);
+    for (const el of timeline.querySelectorAll(`[data-sender="${CSS.escape(user.id)}"]`)) el.hidden = nowMuted;
+    members.refresh();
+    announce(nowMuted ? `${user.pseudonym} is muted on this device. They are not told.` : `${user.pseudonym} is unmuted.`);
+  }
+
+  function report(message) {
+    reportDialog(message, async (reason) => {
+      const reply = await conn.call(EV.report, { room: slug, message_id: message.id, reason });
+      return reply.ok ? "Thank you. A moderator will look at it soon."
+        : reply.error.code === "unknown_event" ? "Reporting isn't switched on for this server yet. "
+          + "If someone may be in danger, use \"I need help now\"." : reply.error.message;
+    });
+  }
+
+  async function askForHelp() {
+    helpButton.disabled = true;
+    const reply = await conn.call(EV.helpRequest, { room: slug });
+    helpButton.disabled = false;
+    const sentence = reply.ok
+      ? "A moderator has been told and will contact you here privately. If you are in danger right now, please call a crisis line or your emergency number."
+      : "We couldn't reach a moderator just now. If you are in danger right now, please call a crisis line or your emergency number.";
+    notices.append(crisisPanel(sentence));
+    announce(sentence, { urgent: true });
+    if (!reply.ok) openCrisisHelp();
+  }
+
+  async function leave() {
+    await conn.call(EV.roomLeave, { room: slug });
+    app.pendingJoin.delete(slug);
+    app.go("/rooms");
+  }
+
+  function scrollToEnd() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+
+  return () => {
+    offs.forEach((off) => off());
+    outbox.dispose();
+    session.dispose();
+    support.dispose();
+    if (joined && conn.isConnected) conn.call(EV.roomLeave, { room: slug });
+  };
+}
