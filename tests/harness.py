@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
@@ -126,14 +127,19 @@ class Client:
             await self.sio.disconnect()
 
 
-async def start_server(database_url: str, **overrides: Any) -> RunningServer:
+async def start_server(database_url: str, *, own_origin: bool = False, **overrides: Any) -> RunningServer:
+    """own_origin=True also allows the server's own URL as an origin, for a real browser loading its pages."""
     clock = FakeClock(start=time.time())
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    if own_origin:
+        overrides.setdefault("allowed_origins", ("http://peerchat.test", f"http://127.0.0.1:{port}"))
     app = create_app(test_settings(database_url, **overrides), clock=clock)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.SockSite(runner, sock)
     await site.start()
-    port = runner.addresses[0][1]
     await do_seed_rooms(app[SERVICES].db, clock)
     return RunningServer(app=app, runner=runner, url=f"http://127.0.0.1:{port}", clock=clock)
 

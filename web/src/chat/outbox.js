@@ -26,6 +26,10 @@ export class Outbox {
 
   async flush() {
     if (this.flushing) return;
+    if (!this.connection.isConnected) {
+      for (const entry of this.queue) this.onWaiting(entry, { code: "offline" });
+      return;
+    }
     this.flushing = true;
     try {
       while (this.queue.length && this.connection.isConnected) {

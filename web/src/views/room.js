@@ -36,7 +36,7 @@ export function roomView(main, app, slug) {
   const title = h("h1", { id: "room-title" }, "Joining…");
   const modeLine = h("p", { class: "meta" });
   const timeline = h("ol", { class: "timeline", role: "log", "aria-labelledby": "room-title", "aria-live": "polite" });
-  const pendingList = h("ol", { class: "timeline pending-list", "aria-label": "Your messages not yet in the room" });
+  const pendingList = h("ol", { class: "timeline pending-list", "aria-label": "Sending, or waiting for a moderator" });
   const earlier = h("button", { type: "button", class: "secondary load-earlier", hidden: true }, "Load earlier messages");
   const scroller = h("div", { class: "scroller", tabindex: "0", "aria-label": "Conversation" }, earlier, timeline, pendingList);
   const typingLine = h("p", { class: "typing", "aria-hidden": "true" });
