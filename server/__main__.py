@@ -18,6 +18,8 @@ from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
 from .rooms.catalogue import do_seed_rooms
+from .rooms.policy_changes import do_update_room_rules_as_operator
+from .rooms.retention import do_purge_expired
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
 from .storage.schema import SchemaNotReady, check_schema, upgrade_to_head
@@ -82,6 +84,34 @@ def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        report = await do_purge_expired(db, SystemClock())
+        rooms = ", ".join(f"{slug}: {count}" for slug, count in sorted(report.removed.items())) or "nothing expired"
+        print(f"peerchat: purged {report.total} messages ({rooms})")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def cmd_rooms_policy(args: argparse.Namespace, settings: Settings) -> int:
+    changes = dict(_parse_assignment(item) for item in args.changes)
+
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        rules = await do_update_room_rules_as_operator(db, args.slug, changes)
+        print(f"peerchat: {args.slug} policy is now {rules.to_json()}")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def _parse_assignment(item: str) -> tuple[str, object]:
+    key, sep, value = item.partition("=")
+    if not sep:
+        raise DomainError(ErrorCode.INVALID, f"Write changes as key=value, got {item!r}.")
+    return key.strip(), int(value) if value.strip().isdigit() else value.strip()
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
@@ -119,6 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
+        func=cmd_purge)
+    rooms = commands.add_parser("rooms", help="manage rooms").add_subparsers(dest="rooms_command", required=True)
+    policy = rooms.add_parser("policy", help="change a room's confidentiality rules, e.g. retention_days=7")
+    policy.add_argument("slug")
+    policy.add_argument("changes", nargs="*", help="key=value: retention_days, history, contact, profanity, "
+                        "held_originals")
+    policy.set_defaults(func=cmd_rooms_policy)
     return parser
 
 

@@ -73,9 +73,15 @@ async def do_create_staff(db: Database, clock: Clock, *, role: Role, username: s
     return user
 
 
-def address_key(secret: str, address: str) -> str:
-    """Rate-limit key for an IP address: a keyed hash, so addresses are never held in clear."""
-    return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+ADDRESS_KEY_ROTATION = 86_400
+
+
+def address_key(secret: str, address: str, now: float) -> str:
+    """Rate-limit and ban key for an IP address: a keyed hash whose key changes daily, so addresses are
+    never held in clear and old keys cannot be linked to new ones."""
+    period_key = hmac.new(secret.encode(), f"address:{int(now // ADDRESS_KEY_ROTATION)}".encode(),
+                          hashlib.sha256).digest()
+    return hmac.new(period_key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 async def do_login(svc: Services, *, username: object, password: object, address_hash: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from ..clock import iso
 from ..storage.models import Message, Room, User
+from .policy import RoomRules
 
 
 def room_shape(room: Room, *, online: int) -> dict[str, Any]:
@@ -17,6 +18,7 @@ def room_shape(room: Room, *, online: int) -> dict[str, Any]:
         "listeners_allowed": room.listeners_allowed,
         "capacity": room.capacity,
         "online": online,
+        "policy": RoomRules.from_json(room.policy).to_json(),
     }
 
 

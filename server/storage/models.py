@@ -85,3 +85,12 @@ class Message(Base):
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float)
+
+
+class JobRun(Base):
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    last_run_at: Mapped[float] = mapped_column(Float)
+    last_removed: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)
