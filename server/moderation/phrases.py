@@ -80,11 +80,16 @@ class _Parser:
         while True:
             regex, required = self.sequence((closer, "|"))
             alternatives.append(regex)
-            anchors.add(max((a for group in required for a in group), key=len, default=""))
+            anchors |= _most_selective(required) if required else {""}
             token = self.tokens[self.position]
             self.position += 1
             if token == closer:
                 return "(?:%s)" % "|".join(alternatives), frozenset(anchors)
+
+
+def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
+    """The required part whose shortest word is longest: the cheapest part to look for first."""
+    return max(required, key=lambda group: min(len(a) for a in group))
 
 
 def compile_phrase(source: str) -> tuple[re.Pattern[str], frozenset[str]]:
@@ -92,7 +97,7 @@ def compile_phrase(source: str) -> tuple[re.Pattern[str], frozenset[str]]:
     regex, required = _Parser(source).sequence(())
     if not required:
         raise ValueError(f"pattern has no required word: {source!r}")
-    anchors = max(required, key=lambda group: min(len(a) for a in group))
+    anchors = _most_selective(required)
     if "" in anchors:
         raise ValueError(f"pattern has an optional-only choice: {source!r}")
     return re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors
