@@ -6,11 +6,10 @@ the severity by one tier but never removes the flag: a missed crisis is worse th
 """
 from __future__ import annotations
 
-import re
 from functools import cache
 
-from .normalize import Normalized, normalize
-from .phrases import PhraseHit, PhraseMatcher, read_lines
+from .normalize import Normalized
+from .phrases import PhraseHit, PhraseMatcher, cue_pattern, preceded_by, read_lines
 from .verdict import Flag, FlagKind, Severity
 
 _LOWER = {Severity.IMMINENT: Severity.HIGH, Severity.HIGH: Severity.MEDIUM, Severity.MEDIUM: Severity.LOW}
@@ -21,12 +20,7 @@ _CUES = (
     "husband", "wife", "people", "person", "character", "movie", "song",
     "used to", "years ago", "year ago", "when i was", "as a kid", "as a teen", "in the past", "back then", "once",
 )
-_CONTEXT = re.compile(
-    r"(?<![\w'])(?:%s)(?![\w'])"
-    % "|".join(sorted({re.escape(normalize(c).text).replace("'", "'?") for c in _CUES}, key=len, reverse=True))
-)
-_SENTENCE_END = re.compile(r"[.!?\n]")
-_WINDOW = 40
+_CONTEXT = cue_pattern(_CUES)
 
 
 @cache
@@ -36,9 +30,7 @@ def _matcher() -> PhraseMatcher:
 
 def _severity(text: str, hit: PhraseHit) -> Severity:
     """Lower one tier when the words just before the phrase negate it, or put it in the past or on someone else."""
-    before = text[max(0, hit.start - _WINDOW):hit.start]
-    before = _SENTENCE_END.split(before)[-1]
-    return _LOWER.get(hit.severity, hit.severity) if _CONTEXT.search(before) else hit.severity
+    return _LOWER.get(hit.severity, hit.severity) if preceded_by(_CONTEXT, text, hit.start) else hit.severity
 
 
 def check_crisis(norm: Normalized) -> tuple[Flag, ...]:

@@ -136,3 +136,17 @@ def read_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a data file shipped in server/moderation/data/."""
     text = files(__package__).joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for context words ("not", "used to"), matched as whole words on normalised text."""
+    alternatives = sorted({re.escape(normalize(c).text).replace("'", "'?") for c in cues}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
+
+
+def preceded_by(cues: re.Pattern[str], text: str, start: int, window: int = 40) -> bool:
+    """Whether a cue occurs shortly before start, within the same sentence."""
+    return cues.search(_SENTENCE_END.split(text[max(0, start - window):start])[-1]) is not None
