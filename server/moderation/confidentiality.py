@@ -15,23 +15,24 @@ from .resources import published_numbers, published_sites
 from .verdict import Flag, FlagKind, Severity, Span
 
 _PHONE_CANDIDATE = re.compile(r"(?<![\w/:.,])\+?\(?\d(?:[\d \t().\-]|\u00a0){5,22}\d(?![\w/:])")
+_PARSE_BUDGET = 8
 _FALLBACK_REGIONS = ("US", "GB", "AU", "CA", "IE", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ZA", "PH", "NG")
 _DATE_LIKE = re.compile(r"\d{1,4}([.\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
 _TLD = r"(?:com|net|org|edu|gov|io|co|me|uk|us|ca|au|de|fr|es|it|nl|be|ch|se|no|dk|fi|pl|cz|br|in|ru|jp|info|biz|app|dev|ly|gg|tv|xyz|online|site)"
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
 _EMAIL_SPELLED = re.compile(
-    r"[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
+    r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
     r"[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*" + _TLD + r"\b",
     re.I,
 )
 _URL = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"']+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:" + _TLD + r"(?:\.[a-z]{2})?)(?:/[^\s<>\"']*)?(?![\w@])",
+    r"\b(?:https?://|www\.)[^\s<>\"']+|(?<![\w\-.@])(?:[\w\-]+\.)+(?:" + _TLD + r"(?:\.[a-z]{2})?)(?:/[^\s<>\"']*)?(?![\w@])",
     re.I,
 )
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b", re.I)
 _PLATFORM = (
-    r"(?:snap(?:chat)?|sc|insta(?:gram)?|ig|kik|discord|telegram|whats\s?app|wa|tik\s?tok|twitter|x|fb|facebook|"
-    r"messenger|signal|wickr|skype|line|wechat|reddit|tumblr|youtube|twitch|threads|bsky|bluesky)"
+    r"(?:snap(?:chat)?|insta(?:gram)?|ig|kik|discord|telegram|whats\s?app|tik\s?tok|twitter|fb|facebook|"
+    r"messenger|signal|wickr|skype|wechat|reddit|tumblr|youtube|twitch|threads|bsky|bluesky)"
 )
 _OFF_PLATFORM = re.compile(
     r"\b(?:add|follow|dm|pm|message|msg|text|hit|hmu|find|reach|contact|talk to|chat with|call)\s+(?:me|us)\s+"
@@ -40,12 +41,16 @@ _OFF_PLATFORM = re.compile(
     r"|\b" + _PLATFORM + r"\s*[:=]\s*@?[\w.\-#]{2,32}",
     re.I,
 )
+_PLATFORM_KEYS = ("snap", "insta", "ig", "kik", "discord", "telegram", "whats", "tok", "twitter", "fb", "face",
+                  "messenger", "signal", "wickr", "skype", "wechat")
+_URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
+_SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
 _STREET = (
     r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
     r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|rua|calle|avda|avenida|rue|"
-    r"\w+(?:strasse|straße|str|katu|vej|vägen|gatan|gata|laan|weg|plein|platz|gasse|ulica|utca|tie|gade))"
+    r"[^\W\d_]{0,24}(?:strasse|straße|str|katu|vej|vägen|gatan|gata|laan|weg|plein|platz|gasse|ulica|utca|tie|gade))"
 )
 _ADDRESS = re.compile(
     r"\b\d{1,6}[a-z]?\s+(?:[A-Za-zÀ-ž'.\-]+\s+){0,4}" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
@@ -87,7 +92,12 @@ def _is_phone(candidate: str, region: str) -> bool:
 
 
 def _phones(text: str, region: str) -> list[Span]:
-    return [Span(*m.span()) for m in _PHONE_CANDIDATE.finditer(text) if _is_phone(m.group(), region)]
+    """Confirm candidates with phonenumbers; past a budget, long digit runs count as phones (bounded cost)."""
+    spans = []
+    for checked, match in enumerate(_PHONE_CANDIDATE.finditer(text)):
+        if _is_phone(match.group(), region) if checked < _PARSE_BUDGET else 9 <= len(_digits(match.group())) <= 15:
+            spans.append(Span(*match.span()))
+    return spans
 
 
 def _not_published(match: re.Match[str]) -> bool:
@@ -103,15 +113,20 @@ def _handles(text: str) -> list[Span]:
 def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
     """Every contact detail found, as (rule, span) in original coordinates."""
     found: list[tuple[str, Span]] = []
-    found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
-    found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
-    found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
-    found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
-    found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
-    found += [("contact.handle", span) for span in _handles(text)]
-    found += [("contact.address", Span(*m.span())) for m in _ADDRESS.finditer(text)]
-    found += [("contact.address", Span(*m.span(1))) for m in _ADDRESS_CUE.finditer(text)]
+    if "@" in text:
+        found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
+        found += [("contact.handle", span) for span in _handles(text)]
+    if _SPELLED_HINT.search(text):
+        found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
+    if _URL_HINT.search(text):
+        found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
+    lowered = text.lower()
+    if any(key in lowered for key in _PLATFORM_KEYS):
+        found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
     if any(c.isdigit() for c in text):
+        found += [("contact.address", Span(*m.span())) for m in _ADDRESS.finditer(text)]
+        found += [("contact.address", Span(*m.span(1))) for m in _ADDRESS_CUE.finditer(text)]
+        found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
         found += [("contact.phone", span) for span in _phones(text, region)]
     return found
 

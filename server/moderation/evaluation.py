@@ -45,7 +45,7 @@ OWN_CONTACTS = (
 OWN_INNOCENT = (
     "I take 20mg of sertraline", "I slept at 3:30 am", "my birthday is 12/05/1998", "it was 2019-05-12", "I'm 34",
     "it cost $1,200.50", "back in 2008", "call 988 if you need to", "Samaritans are on 116 123", "Lifeline 13 11 14",
-    "I waited 45 minutes", "took 2 x 50 mg", "from 9 to 5", "room 101 at the clinic? no, the chapter", "it's 10 pm now",
+    "I waited 45 minutes", "took 2 x 50 mg", "from 9 to 5", "chapter 5 was hard", "it's 10 pm now",
     "I walked 10,000 steps", "see 988lifeline.org", "findahelpline.com helped me", "between 1990 and 1995",
     "£250 rent", "episode 12 season 3", "@alex that helped, thank you",
 )
@@ -93,7 +93,7 @@ def _caught(text: str) -> bool:
 
 def _evaluate_words() -> None:
     lists = word_lists()
-    words = sorted(w for w in lists.profanity | lists.slurs if w.isalpha() and len(w) >= 3)
+    words = sorted(w for w in lists.profanity | lists.slurs if w.isalpha() and len(w) >= 3 and normalize(w).text not in lists.innocent)
     variants = [v for w in words for v in evasions(w)]
     caught = sum(_caught(f"you are such a {v} today") for v in variants)
     _line("evasion variants of listed words caught", caught / len(variants), len(variants), ">= 0.98")

@@ -20,6 +20,8 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
 # Letters split by at most two separators, three or more in a row ("s.h.i.t", "k i l l").
 _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(?![^\W_])")
 _SEPARATOR = re.compile(r"[ .\-_*,/]")
+_SEPARATORS = re.compile(r"[ .\-_*,/]{1,2}")
+_ONE_LETTER_WORDS = ("a", "i", "u")
 _LEET_CHARS = re.compile(r"[013457@$!|]")
 # A leet token: letters and digits, with ! | * only between them ("sh!t", "f*ck" but not "hi!").
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|*])(?=[\w@$!|*]*[013457@$!|])[a-z0-9@$]+(?:[!|*]+[a-z0-9@$]+)*")
@@ -138,13 +140,22 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     return "".join(pieces), starts, [s + 1 for s in starts]
 
 
+def _after_article(match: re.Match[str]) -> int:
+    """Where joining starts: "a s h i t" is "a shit", so a leading one-letter word stays apart when three letters follow."""
+    parts = _SEPARATORS.split(match.group())
+    if parts[0] not in _ONE_LETTER_WORDS or len(parts) < 4:
+        return match.start()
+    return match.start() + match.group().index(parts[1], len(parts[0]))
+
+
 def _drop_separators(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, list[int], list[int]]:
     """Join letters split by spaces or punctuation, removing only the separators between them."""
     keep: list[int] = []
     position = 0
     for match in _SPACED.finditer(text):
-        keep.extend(range(position, match.start()))
-        keep.extend(i for i in range(match.start(), match.end()) if not _SEPARATOR.match(text, i))
+        start = _after_article(match)
+        keep.extend(range(position, start))
+        keep.extend(i for i in range(start, match.end()) if not _SEPARATOR.match(text, i))
         position = match.end()
     keep.extend(range(position, len(text)))
     return "".join(text[i] for i in keep), [starts[i] for i in keep], [ends[i] for i in keep]

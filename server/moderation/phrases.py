@@ -118,11 +118,16 @@ class PhraseMatcher:
                 by_anchor.setdefault(anchor, []).append(len(self.phrases))
             self.phrases.append(Phrase(rule, Severity(severity), pattern))
         for anchor, indexes in by_anchor.items():
-            self.automaton.add_word(anchor, tuple(indexes))
+            self.automaton.add_word(anchor, (anchor, tuple(indexes)))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> list[PhraseHit]:
-        candidates = {i for _, indexes in self.automaton.iter(text) for i in indexes}
+        candidates = {
+            i
+            for last, (anchor, indexes) in self.automaton.iter(text)
+            if last < len(anchor) or not text[last - len(anchor)].isalnum()
+            for i in indexes
+        }
         hits = []
         for index in sorted(candidates):
             phrase = self.phrases[index]

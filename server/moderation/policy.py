@@ -26,10 +26,11 @@ class RoomPolicy:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> RoomPolicy:
         """Build from stored JSON, ignoring keys that belong to other parts of the room's rules."""
+        default = cls()
         return cls(
-            profanity=ProfanityAction(data.get("profanity", cls.profanity)),
-            contact=ContactAction(data.get("contact", cls.contact)),
-            locale=str(data.get("locale", cls.locale)),
+            profanity=ProfanityAction(data.get("profanity", default.profanity)),
+            contact=ContactAction(data.get("contact", default.contact)),
+            locale=str(data.get("locale", default.locale)),
         )
 
 

@@ -6,6 +6,8 @@ merely contain a listed word ("Scunthorpe", "assess", "therapist") never match.
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -46,10 +48,11 @@ def _words(name: str) -> list[str]:
 def word_lists() -> WordLists:
     """better-profanity's list minus our exemptions, plus our additions; slurs kept apart."""
     shipped = files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8")
-    exempt = frozenset(w.lower() for w in _words("profanity_exempt.txt"))
+    exempt = frozenset(normalize(w).text for w in _words("profanity_exempt.txt"))
     slurs = frozenset(_words("slurs.txt"))
     listed = {w.strip().lower() for w in shipped.splitlines() if w.strip()} | set(_words("profanity_extra.txt"))
-    return WordLists(frozenset(listed - exempt - slurs), slurs, exempt, frozenset(normalize(w).text for w in _words("innocent.txt")))
+    kept = {w for w in listed - slurs if normalize(w.strip("*")).text not in exempt}
+    return WordLists(frozenset(kept), slurs, exempt, frozenset(normalize(w).text for w in _words("innocent.txt")))
 
 
 def _variants(folded: str) -> set[str]:
@@ -82,6 +85,9 @@ def _automaton() -> ahocorasick.Automaton:
         automaton.add_word(key, (key, tuple(entries)))
     automaton.make_automaton()
     return automaton
+
+
+_TOKEN = re.compile(r"(?:[^\W_]|\*)+")
 
 
 def _is_token_char(char: str) -> bool:
@@ -117,15 +123,13 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     text = norm.text
     hits: dict[tuple[int, int], FlagKind] = {}
     innocent = word_lists().innocent
+    tokens: list[tuple[int, int]] = []
     for last, (key, entries) in _automaton().iter(text):
         start, end = last - len(key) + 1, last + 1
         at_word_start = start == 0 or not _is_token_char(text[start - 1])
-        token_end = end
-        while token_end < len(text) and _is_token_char(text[token_end]):
-            token_end += 1
-        token_start = start
-        while token_start > 0 and _is_token_char(text[token_start - 1]):
-            token_start -= 1
+        if not tokens:
+            tokens = [m.span() for m in _TOKEN.finditer(text)]
+        token_start, token_end = tokens[bisect_right(tokens, (start, len(text) + 1)) - 1]
         if text[token_start:token_end] in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
             continue
         for entry in entries:
