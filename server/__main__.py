@@ -17,7 +17,11 @@ from .errors import DomainError, ErrorCode
 from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
+from .moderation import cli as moderation_cli
+from .moderation.policy import RoomPolicy
+from .rooms.access import check_room
 from .rooms.catalogue import do_seed_rooms
+from .rooms.policy import RoomRules
 from .rooms.policy_changes import do_update_room_rules_as_operator
 from .rooms.retention import do_purge_expired
 from .settings import Settings, SettingsError, load_settings
@@ -82,6 +86,17 @@ def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
         print(f"peerchat: created rooms: {', '.join(created)}" if created else "peerchat: rooms already seeded")
     asyncio.run(_with_db(settings, run))
     return 0
+
+
+async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
+    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get."""
+    db = Database.from_url(settings.database_url)
+    try:
+        async with db.read() as session:
+            room = await check_room(session, slug)
+    finally:
+        await db.close()
+    return RoomRules.from_json(room.policy).moderation(settings.locale)
 
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
@@ -149,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    moderation_cli.register(commands)
     commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
         func=cmd_purge)
     rooms = commands.add_parser("rooms", help="manage rooms").add_subparsers(dest="rooms_command", required=True)
@@ -168,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peerchat: configuration error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_json)
+    moderation_cli.set_room_policy_loader(lambda slug: asyncio.run(_room_policy(settings, slug)))
     try:
         return int(args.func(args, settings))
     except SchemaNotReady as error:

@@ -1,4 +1,4 @@
-"""Job heartbeats: when the retention purge (and later jobs) last ran
+"""Job heartbeats (when the retention purge and later jobs last ran) and held originals
 
 Revision ID: 0003_retention
 Revises: 0001
@@ -24,7 +24,11 @@ def upgrade() -> None:
     sa.Column('runs', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_job_runs'))
     )
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('original', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_column('original')
     op.drop_table('job_runs')

@@ -102,7 +102,15 @@ async def do_login(svc: Services, *, username: object, password: object, address
     return _session_reply(svc, user)
 
 
-async def get_principal(svc: Services, token: object) -> Principal:
+LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+
+
+def check_locale(raw: object, default: str) -> str:
+    """The person's locale for crisis resources and phone formats; anything malformed means the default."""
+    return raw if isinstance(raw, str) and LOCALE.match(raw) else default
+
+
+async def get_principal(svc: Services, token: object, locale: object = None) -> Principal:
     """Resolve a connect token; refuses revoked, deactivated and expired ones with unauthorized."""
     claims = svc.signer.verify(token, max_age=max(svc.settings.staff_token_ttl, svc.settings.peer_token_ttl))
     async with svc.db.read() as session:
@@ -112,4 +120,5 @@ async def get_principal(svc: Services, token: object) -> Principal:
     role = Role(user.role)
     ttl = svc.settings.staff_token_ttl if role.is_staff else svc.settings.peer_token_ttl
     svc.signer.verify(token, max_age=ttl)
-    return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym)
+    return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym,
+                     locale=check_locale(locale, svc.settings.locale))

@@ -82,7 +82,8 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
         masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
         decide(Decision.HOLD)
         said.append(notices.held(FlagKind.ABUSE))
-    if FlagKind.FLOOD in by_kind:
+    if FlagKind.FLOOD in by_kind and FlagKind.CRISIS not in by_kind:
+        # Someone in crisis may write fast; they are flagged to moderators but never held back.
         decide(Decision.HOLD)
         said.append(notices.held(FlagKind.FLOOD))
     shown = _edit(text, masks, redactions) if masks or redactions else text

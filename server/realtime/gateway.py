@@ -41,9 +41,9 @@ class Gateway(socketio.AsyncNamespace):
         return await self._dispatch(event, sid, args[1:])
 
     async def _connect(self, sid: str, auth: Any) -> bool:
-        token = auth.get("token") if isinstance(auth, dict) else None
+        auth = auth if isinstance(auth, dict) else {}
         try:
-            principal = await get_principal(self.svc, token)
+            principal = await get_principal(self.svc, auth.get("token"), auth.get("locale"))
         except DomainError as error:
             log.info("connect_refused code=%s", error.code.value)
             raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None

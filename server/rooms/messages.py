@@ -80,8 +80,8 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
             return _result(existing, actor, room, existing.text)
         check_can_post(room, present)
         rules = RoomRules.from_json(room.policy)
-        verdict = review(text, rules.moderation(), SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
-        message = _message(room, actor, client_msg_id, verdict, now)
+        verdict = review(text, rules.moderation(actor.locale), SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
+        message = _message(room, actor, client_msg_id, text, verdict, now)
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
             if not rules.stores_messages:
@@ -114,11 +114,12 @@ async def _stored_result(svc: Services, actor: Principal, slug: str, client_msg_
     return _result(stored, actor, room, stored.text)
 
 
-def _message(room: Room, actor: Principal, client_msg_id: str, verdict: Verdict, now: float) -> Message:
+def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdict: Verdict, now: float) -> Message:
     status = STATUS_FOR[verdict.decision]
     return Message(
         id=uuid.uuid4().hex, room_id=room.id, sender_id=actor.user_id, client_msg_id=client_msg_id,
         seq=None, status=status, text=None if status == "blocked" else verdict.text,
+        original=text if status == "held" else None,
         decision=verdict.decision.value,
         flags=[{"kind": f.kind.value, "severity": f.severity.value, "rule": f.rule,
                 "spans": [[s.start, s.end] for s in f.spans]} for f in verdict.flags],
@@ -131,5 +132,5 @@ def _result(message: Message, actor: Principal, room: Room, shown_text: str | No
     return {
         "message": {**message_shape(message, actor.public(), room.slug), "text": shown_text},
         "decision": message.decision,
-        "notices": [notice_shape(n["code"], n["message"]) for n in message.notices],
+        "notices": [notice_shape(n["code"], n["message"], actor.locale) for n in message.notices],
     }

@@ -37,8 +37,9 @@ class RoomRules:
     def stores_messages(self) -> bool:
         return self.retention_days > 0
 
-    def moderation(self) -> RoomPolicy:
-        return RoomPolicy(profanity=self.profanity, contact=self.contact)
+    def moderation(self, locale: str) -> RoomPolicy:
+        """The pipeline's part; the locale decides which national phone formats are recognised."""
+        return RoomPolicy(profanity=self.profanity, contact=self.contact, locale=locale)
 
     def to_json(self) -> dict[str, Any]:
         return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}

@@ -81,6 +81,8 @@ class Message(Base):
     seq: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     text: Mapped[str | None] = mapped_column(Text)
+    # What the person typed, kept only while a moderator has to review a held message.
+    original: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(16))
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
