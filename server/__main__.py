@@ -157,8 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="upgrade the database schema to the newest version").set_defaults(
         func=cmd_migrate)
     commands.add_parser("seed", help="create the default topic rooms (idempotent)").set_defaults(func=cmd_seed)
-    staff = commands.add_parser("staff", help="manage staff accounts").add_subparsers(dest="staff_command",
-                                                                                       required=True)
+    staff = commands.add_parser("staff", help="manage staff accounts").add_subparsers(
+        dest="staff_command", required=True)
     add = staff.add_parser("add", help="create a staff account (password prompted, or read from stdin)")
     add.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES])
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")

@@ -80,7 +80,8 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
             return _result(existing, actor, room, existing.text)
         check_can_post(room, present)
         rules = RoomRules.from_json(room.policy)
-        verdict = review(text, rules.moderation(actor.locale), SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
+        sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
+        verdict = review(text, rules.moderation(actor.locale), sender)
         message = _message(room, actor, client_msg_id, text, verdict, now)
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)

@@ -42,7 +42,7 @@ class MessageStore:
         """Delete a room's messages older than the cutoff, except those held for review."""
         result = await self.session.execute(delete(Message).where(
             Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held"))
-        return int(result.rowcount or 0)
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def erase_sender(self, sender_id: str) -> list[tuple[str, str, int | None]]:
         """Delete everything one person wrote; returns (room_id, message_id, seq) of what was delivered."""
