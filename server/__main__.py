@@ -17,7 +17,13 @@ from .errors import DomainError, ErrorCode
 from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
+from .moderation import cli as moderation_cli
+from .moderation.policy import RoomPolicy
+from .rooms.access import check_room
 from .rooms.catalogue import do_seed_rooms
+from .rooms.policy import RoomRules
+from .rooms.policy_changes import do_update_room_rules_as_operator
+from .rooms.retention import do_purge_expired
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
 from .storage.schema import SchemaNotReady, check_schema, upgrade_to_head
@@ -82,6 +88,45 @@ def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
+    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get."""
+    db = Database.from_url(settings.database_url)
+    try:
+        async with db.read() as session:
+            room = await check_room(session, slug)
+    finally:
+        await db.close()
+    return RoomRules.from_json(room.policy).moderation(settings.locale)
+
+
+def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        report = await do_purge_expired(db, SystemClock())
+        rooms = ", ".join(f"{slug}: {count}" for slug, count in sorted(report.removed.items())) or "nothing expired"
+        print(f"peerchat: purged {report.total} messages ({rooms})")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def cmd_rooms_policy(args: argparse.Namespace, settings: Settings) -> int:
+    changes = dict(_parse_assignment(item) for item in args.changes)
+
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        rules = await do_update_room_rules_as_operator(db, args.slug, changes)
+        print(f"peerchat: {args.slug} policy is now {rules.to_json()}")
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
+def _parse_assignment(item: str) -> tuple[str, object]:
+    key, sep, value = item.partition("=")
+    if not sep:
+        raise DomainError(ErrorCode.INVALID, f"Write changes as key=value, got {item!r}.")
+    return key.strip(), int(value) if value.strip().isdigit() else value.strip()
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin or not sys.stdin.isatty():
         return sys.stdin.readline().rstrip("\n")
@@ -112,13 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="upgrade the database schema to the newest version").set_defaults(
         func=cmd_migrate)
     commands.add_parser("seed", help="create the default topic rooms (idempotent)").set_defaults(func=cmd_seed)
-    staff = commands.add_parser("staff", help="manage staff accounts").add_subparsers(dest="staff_command",
-                                                                                       required=True)
+    staff = commands.add_parser("staff", help="manage staff accounts").add_subparsers(
+        dest="staff_command", required=True)
     add = staff.add_parser("add", help="create a staff account (password prompted, or read from stdin)")
     add.add_argument("--role", required=True, choices=[r.value for r in STAFF_ROLES])
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    moderation_cli.register(commands)
+    commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
+        func=cmd_purge)
+    rooms = commands.add_parser("rooms", help="manage rooms").add_subparsers(dest="rooms_command", required=True)
+    policy = rooms.add_parser("policy", help="change a room's confidentiality rules, e.g. retention_days=7")
+    policy.add_argument("slug")
+    policy.add_argument("changes", nargs="*", help="key=value: retention_days, history, contact, profanity, "
+                        "held_originals")
+    policy.set_defaults(func=cmd_rooms_policy)
     return parser
 
 
@@ -130,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"peerchat: configuration error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.log_json)
+    moderation_cli.set_room_policy_loader(lambda slug: asyncio.run(_room_policy(settings, slug)))
     try:
         return int(args.func(args, settings))
     except SchemaNotReady as error:

@@ -6,16 +6,19 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from .background import periodic
 from .clock import Clock, SystemClock
-from .http import api, health
+from .http import api, health, rooms
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
+from .logs import quiet_data_loggers
 from .identity.tokens import TokenSigner
 from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
+from .rooms.retention import do_purge_expired
 from .services import Services
 from .settings import Settings
 from .storage.database import Database
@@ -28,6 +31,7 @@ HTTP_BODY_LIMIT = 64 * 1024
 
 def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
     clock = clock or SystemClock()
+    quiet_data_loggers()
     app = web.Application(middlewares=[error_middleware], client_max_size=HTTP_BODY_LIMIT)
     app[SETTINGS] = settings
     sio = build_socket_server(settings)
@@ -46,12 +50,14 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         sio.register_namespace(Gateway(services))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
-        yield
+        async with periodic("retention_purge", settings.purge_interval, lambda: do_purge_expired(db, clock)):
+            yield
         await sio.shutdown()
         await db.close()
 
     app.cleanup_ctx.append(services_ctx)
     app.add_routes(api.routes)
     app.add_routes(health.routes)
+    app.add_routes(rooms.routes)
     add_static_routes(app, settings.web_dir)
     return app

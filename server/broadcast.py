@@ -25,3 +25,6 @@ class Broadcaster(Protocol):
 
     async def unsubscribe(self, sid: str, topic: str) -> None:
         """Remove one connection of this process from a topic."""
+
+    async def close_topic(self, topic: str, *, except_sid: str | None = None) -> None:
+        """Disconnect every connection subscribed to the topic (for example all of one user's tabs)."""

@@ -57,6 +57,9 @@ class Settings:
     max_frame_bytes: int = 16 * 1024
     history_on_join: int = 50
     history_page_max: int = 100
+    moderation_retention_days: int = 30
+    locale: str = "en-US"
+    purge_interval: float = 3600
     web_dir: Path = DEFAULT_WEB_DIR
     log_level: str = "INFO"
     log_json: bool = False
@@ -109,6 +112,13 @@ def _database_url(raw: str) -> str:
     raise SettingsError("PEERCHAT_DATABASE_URL must be a sqlite:// or postgresql:// URL")
 
 
+def _locale(raw: str) -> str:
+    parts = raw.replace("_", "-").split("-")
+    if not (2 <= len(parts[0]) <= 3 and parts[0].isalpha()) or len(parts) > 2:
+        raise SettingsError(f"PEERCHAT_LOCALE must look like en-GB, got {raw!r}")
+    return raw
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     secret = env.get("PEERCHAT_SECRET_KEY", "")
@@ -132,6 +142,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         allowed_origins=origins,
         peer_token_ttl=_int(env, "PEERCHAT_PEER_TOKEN_HOURS", 12, 1, 24 * 30) * 3600,
         staff_token_ttl=_int(env, "PEERCHAT_STAFF_TOKEN_HOURS", 8, 1, 24 * 7) * 3600,
+        locale=_locale(env.get("PEERCHAT_LOCALE", "en-US")),
+        moderation_retention_days=_int(env, "PEERCHAT_MODERATION_RETENTION_DAYS", 30, 1, 3650),
+        purge_interval=_int(env, "PEERCHAT_PURGE_INTERVAL_MINUTES", 60, 1, 24 * 60) * 60,
         web_dir=Path(env.get("PEERCHAT_WEB_DIR", str(DEFAULT_WEB_DIR))),
         log_level=env.get("PEERCHAT_LOG_LEVEL", "INFO").upper(),
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),

@@ -100,8 +100,9 @@ class Client:
         async def refused(data: Any) -> None:
             self.connect_error = data
 
-    async def connect(self, url: str, token: str | None, headers: dict[str, str] | None = None) -> None:
-        auth = {"token": token} if token is not None else None
+    async def connect(self, url: str, token: str | None, headers: dict[str, str] | None = None,
+                      auth_extra: dict[str, str] | None = None) -> None:
+        auth = {"token": token, **(auth_extra or {})} if token is not None else None
         await self.sio.connect(url, auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=5)
 
     async def call(self, event: str, data: Any = None, timeout: float = 10) -> Any:

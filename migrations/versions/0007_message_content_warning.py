@@ -1,7 +1,7 @@
 """Messages carry the sender's content-warning choice
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0003_retention
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0001'
+down_revision = '0003_retention'
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,11 @@
-"""JSON API for sessions and sign-in, plus the room directory for pages that are not connected yet."""
+"""JSON API for peer sessions and staff sign-in."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from ..identity.accounts import address_key, do_create_peer, do_login
-from ..rooms.catalogue import list_rooms
+from ..rooms.erasure import do_delete_account
+from .auth import require_principal
 from .errors import read_json
 from .keys import SERVICES
 
@@ -13,7 +14,8 @@ routes = web.RouteTableDef()
 
 def _address(request: web.Request) -> str:
     """A keyed hash of the client's address: rate limits never hold it in clear."""
-    return address_key(request.app[SERVICES].settings.secret_key, request.remote or "unknown")
+    svc = request.app[SERVICES]
+    return address_key(svc.settings.secret_key, request.remote or "unknown", svc.clock.now())
 
 
 @routes.post("/api/session")
@@ -33,7 +35,8 @@ async def login(request: web.Request) -> web.Response:
     return web.json_response(reply)
 
 
-@routes.get("/api/rooms")
-async def rooms(request: web.Request) -> web.Response:
-    svc = request.app[SERVICES]
-    return web.json_response({"rooms": await list_rooms(svc.db, svc.presence)})
+@routes.delete("/api/me")
+async def delete_me(request: web.Request) -> web.Response:
+    actor = await require_principal(request)
+    deleted = await do_delete_account(request.app[SERVICES], actor=actor)
+    return web.json_response({"deleted": True, "messages_deleted": deleted})

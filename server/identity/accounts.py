@@ -73,9 +73,15 @@ async def do_create_staff(db: Database, clock: Clock, *, role: Role, username: s
     return user
 
 
-def address_key(secret: str, address: str) -> str:
-    """Rate-limit key for an IP address: a keyed hash, so addresses are never held in clear."""
-    return hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+ADDRESS_KEY_ROTATION = 86_400
+
+
+def address_key(secret: str, address: str, now: float) -> str:
+    """Rate-limit and ban key for an IP address: a keyed hash whose key changes daily, so addresses are
+    never held in clear and old keys cannot be linked to new ones."""
+    period_key = hmac.new(secret.encode(), f"address:{int(now // ADDRESS_KEY_ROTATION)}".encode(),
+                          hashlib.sha256).digest()
+    return hmac.new(period_key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 async def do_login(svc: Services, *, username: object, password: object, address_hash: str) -> dict[str, Any]:
@@ -96,7 +102,15 @@ async def do_login(svc: Services, *, username: object, password: object, address
     return _session_reply(svc, user)
 
 
-async def get_principal(svc: Services, token: object) -> Principal:
+LOCALE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+
+
+def check_locale(raw: object, default: str) -> str:
+    """The person's locale for crisis resources and phone formats; anything malformed means the default."""
+    return raw if isinstance(raw, str) and LOCALE.match(raw) else default
+
+
+async def get_principal(svc: Services, token: object, locale: object = None) -> Principal:
     """Resolve a connect token; refuses revoked, deactivated and expired ones with unauthorized."""
     claims = svc.signer.verify(token, max_age=max(svc.settings.staff_token_ttl, svc.settings.peer_token_ttl))
     async with svc.db.read() as session:
@@ -106,4 +120,5 @@ async def get_principal(svc: Services, token: object) -> Principal:
     role = Role(user.role)
     ttl = svc.settings.staff_token_ttl if role.is_staff else svc.settings.peer_token_ttl
     svc.signer.verify(token, max_age=ttl)
-    return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym)
+    return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym,
+                     locale=check_locale(locale, svc.settings.locale))

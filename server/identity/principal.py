@@ -11,6 +11,7 @@ class Principal:
     user_id: str
     role: Role
     pseudonym: str
+    locale: str = "en-US"
 
     def public(self) -> dict[str, str]:
         return {"id": self.user_id, "pseudonym": self.pseudonym, "role": self.role.value}

@@ -1,13 +1,94 @@
 """The moderation pipeline: a pure, synchronous function from (text, room policy, sender) to a Verdict.
 
-It must not import anything else from the server, do I/O, or keep state between calls.
+It must not import anything else from the server, do I/O, or keep state between calls. Every stage
+always runs (crisis must see every message) and the strictest decision wins.
 """
 from __future__ import annotations
 
-from .policy import RoomPolicy, SenderContext
-from .verdict import Decision, Verdict
+from collections.abc import Iterable
+
+from . import notices
+from .abuse import check_abuse
+from .confidentiality import check_contacts
+from .crisis import check_crisis
+from .flood import check_flood
+from .normalize import normalize
+from .policy import ContactAction, ProfanityAction, RoomPolicy, SenderContext
+from .profanity import check_profanity
+from .verdict import Decision, Flag, FlagKind, Notice, Span, Verdict
+
+CONTACT_MARKER = "[contact details removed]"
+
+
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda s: s.start):
+        if merged and span.start <= merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
+
+
+def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
+    """Mask words with asterisks (keeping spaces) and replace contact details with a visible marker."""
+    edits = [(s, "mask") for s in _merge(masks)] + [(s, "redact") for s in _merge(redactions)]
+    out: list[str] = []
+    position = 0
+    for span, how in sorted(edits, key=lambda e: e[0].start):
+        if span.end <= position:
+            continue
+        start = max(span.start, position)
+        out.append(text[position:start])
+        piece = text[start:span.end]
+        out.append(CONTACT_MARKER if how == "redact" else "".join(c if c.isspace() else "*" for c in piece))
+        position = span.end
+    out.append(text[position:])
+    return "".join(out)
 
 
 def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
-    """Pass-through until the stages land: every message is allowed unchanged."""
-    return Verdict(decision=Decision.ALLOW, text=text)
+    """Run every stage and combine them into one decision, the text to show, notices and flags."""
+    norm = normalize(text)
+    contact_flags = check_contacts(text, policy.locale) if policy.contact is not ContactAction.ALLOW else ()
+    flags: tuple[Flag, ...] = (
+        *check_crisis(norm), *check_abuse(norm), *check_profanity(norm), *contact_flags, *check_flood(text, sender)
+    )
+    by_kind = {flag.kind: flag for flag in reversed(flags)}
+    decision = Decision.ALLOW
+    said: list[Notice] = []
+    masks: list[Span] = []
+    redactions: list[Span] = []
+
+    def decide(stricter: Decision) -> None:
+        nonlocal decision
+        decision = max(decision, stricter, key=lambda d: d.rank)
+
+    if FlagKind.CRISIS in by_kind:
+        said.append(notices.CRISIS)
+    if profanity := by_kind.get(FlagKind.PROFANITY):
+        masks.extend(profanity.spans)
+        if policy.profanity is ProfanityAction.BLOCK:
+            decide(Decision.BLOCK)
+            said.append(notices.BLOCKED_PROFANITY)
+        else:
+            decide(Decision.ALLOW_MODIFIED)
+            said.append(notices.PROFANITY_MASKED)
+    if contact := by_kind.get(FlagKind.CONTACT):
+        redactions.extend(contact.spans)
+        decide(Decision.HOLD if policy.contact is ContactAction.HOLD else Decision.ALLOW_MODIFIED)
+        said.append(notices.held(FlagKind.CONTACT) if policy.contact is ContactAction.HOLD else notices.CONTACT_REDACTED)
+    if FlagKind.ABUSE in by_kind:
+        masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
+        decide(Decision.HOLD)
+        said.append(notices.held(FlagKind.ABUSE))
+    if FlagKind.FLOOD in by_kind and FlagKind.CRISIS not in by_kind:
+        # Someone in crisis may write fast; they are flagged to moderators but never held back.
+        decide(Decision.HOLD)
+        said.append(notices.held(FlagKind.FLOOD))
+    shown = _edit(text, masks, redactions) if masks or redactions else text
+    if decision is Decision.ALLOW and shown != text:
+        decision = Decision.ALLOW_MODIFIED
+    held_notices = [n for n in said if n.code == "held_for_review"]
+    said = [n for n in said if n.code != "held_for_review"] + held_notices[:1]
+    return Verdict(decision=decision, text=shown, flags=flags, notices=tuple(said))

@@ -19,3 +19,8 @@ class SocketBroadcaster:
 
     async def unsubscribe(self, sid: str, topic: str) -> None:
         await self._sio.leave_room(sid, topic)
+
+    async def close_topic(self, topic: str, *, except_sid: str | None = None) -> None:
+        for sid, _eio_sid in list(self._sio.manager.get_participants("/", topic)):
+            if sid != except_sid:
+                await self._sio.disconnect(sid)

@@ -6,6 +6,8 @@ from typing import Any, Awaitable, Callable
 
 from ..identity.principal import Principal
 from ..rooms.catalogue import list_rooms
+from ..errors import DomainError, ErrorCode
+from ..rooms.erasure import do_delete_account, do_delete_message
 from ..rooms.history import HistoryRequest, get_history
 from ..rooms.membership import JoinRequest, do_join_room, do_leave_room
 from ..rooms.messages import SendRequest, do_send_message
@@ -33,6 +35,7 @@ class EventSpec:
     handler: Handler
     fields: frozenset[str]
     limit: str | None = None
+    ends_connection: bool = False
 
     def __post_init__(self) -> None:
         assert self.limit is None or self.limit in RateLimits.__dataclass_fields__
@@ -41,9 +44,11 @@ class EventSpec:
 EVENTS: dict[str, EventSpec] = {}
 
 
-def event(name: str, *fields: str, limit: str | None = None) -> Callable[[Handler], Handler]:
+def event(name: str, *fields: str, limit: str | None = None,
+          ends_connection: bool = False) -> Callable[[Handler], Handler]:
+    """Register a handler; `ends_connection` closes the connection right after a successful ack."""
     def register(handler: Handler) -> Handler:
-        EVENTS[name] = EventSpec(handler, frozenset(fields), limit)
+        EVENTS[name] = EventSpec(handler, frozenset(fields), limit, ends_connection)
         return handler
     return register
 
@@ -87,3 +92,16 @@ async def message_history(call: Call) -> dict[str, Any]:
 @event("typing", "room", limit="typing")
 async def typing(call: Call) -> None:
     await do_typing(call.svc, actor=call.actor, sid=call.sid, room_slug=call.payload.string("room", max_length=48))
+
+
+@event("message:delete", "message_id")
+async def message_delete(call: Call) -> None:
+    await do_delete_message(call.svc, actor=call.actor, message_id=call.payload.string("message_id", max_length=64))
+
+
+@event("account:delete", "confirm", ends_connection=True)
+async def account_delete(call: Call) -> dict[str, Any]:
+    if not call.payload.boolean("confirm", default=False):
+        raise DomainError(ErrorCode.INVALID, "Send confirm: true to delete your account and everything it wrote.",
+                          field="confirm")
+    return {"messages_deleted": await do_delete_account(call.svc, actor=call.actor, asking_sid=call.sid)}

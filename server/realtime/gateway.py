@@ -3,6 +3,7 @@ domain error -> ack, unexpected error -> `internal` ack with a correlation id). 
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -26,6 +27,7 @@ class Gateway(socketio.AsyncNamespace):
         super().__init__("/")
         self.svc = services
         self.connections: dict[str, Principal] = {}
+        self._closing: set[asyncio.Task[None]] = set()
 
     async def trigger_event(self, event: str, *args: Any) -> Any:
         sid = args[0]
@@ -39,9 +41,9 @@ class Gateway(socketio.AsyncNamespace):
         return await self._dispatch(event, sid, args[1:])
 
     async def _connect(self, sid: str, auth: Any) -> bool:
-        token = auth.get("token") if isinstance(auth, dict) else None
+        auth = auth if isinstance(auth, dict) else {}
         try:
-            principal = await get_principal(self.svc, token)
+            principal = await get_principal(self.svc, auth.get("token"), auth.get("locale"))
         except DomainError as error:
             log.info("connect_refused code=%s", error.code.value)
             raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None
@@ -79,7 +81,15 @@ class Gateway(socketio.AsyncNamespace):
             log.exception("handler_failed event=%s correlation_id=%s", str(event)[:40], correlation_id)
             return {"ok": False, "error": {"code": ErrorCode.INTERNAL.value, "correlation_id": correlation_id,
                                            "message": "Something went wrong on our side. Please try again."}}
+        if spec.ends_connection:
+            self._close_after_ack(sid)
         return {"ok": True, **(result or {})}
+
+    def _close_after_ack(self, sid: str) -> None:
+        """The ack is queued before this task first runs, so the client reads its answer, then the close."""
+        task = asyncio.get_running_loop().create_task(self.server.disconnect(sid))
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def _rate_limit(self, spec: EventSpec, principal: Principal) -> None:
         if spec.limit is None:

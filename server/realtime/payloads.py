@@ -10,8 +10,9 @@ MAX_DEPTH = 3
 
 
 def _bad(message: str, field: str | None = None) -> DomainError:
-    extra = {"field": field} if field else {}
-    return DomainError(ErrorCode.INVALID_PAYLOAD, message, **extra)
+    if field is None:
+        return DomainError(ErrorCode.INVALID_PAYLOAD, message)
+    return DomainError(ErrorCode.INVALID_PAYLOAD, message, field=field)
 
 
 def _check_plain(value: Any, depth: int) -> None:

@@ -1,8 +1,6 @@
 """Builds the Socket.IO server: origins, frame size, JSON codec, and the manager (in-process or Redis)."""
 from __future__ import annotations
 
-import logging
-
 import socketio
 
 from ..settings import Settings
@@ -22,7 +20,8 @@ def build_socket_server(settings: Settings) -> socketio.AsyncServer:
         max_http_buffer_size=settings.max_frame_bytes,
         json=wirejson,
         always_connect=False,
-        logger=logging.getLogger("peerchat.socketio") if settings.log_level == "DEBUG" else False,
+        # python-socketio's own loggers print packet contents (message text): never enabled.
+        logger=False,
         engineio_logger=False,
         ping_interval=25,
         ping_timeout=20,

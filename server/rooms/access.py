@@ -7,7 +7,7 @@ from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..storage.models import Room
 from ..storage.rooms import RoomStore
-from .presence import Presence
+from .presence import Presence, Present
 
 
 async def check_room(session: AsyncSession, slug: str) -> Room:
@@ -17,8 +17,9 @@ async def check_room(session: AsyncSession, slug: str) -> Room:
     return room
 
 
-def check_joined(presence: Presence, room: Room, actor: Principal, sid: str) -> str:
-    """Return the mode this connection joined with, or refuse with not_member."""
-    if not presence.is_in(room.id, actor.user_id, sid):
+def check_joined(presence: Presence, room: Room, actor: Principal, sid: str) -> Present:
+    """Return how this person is in the room, or refuse with not_member if this connection has not joined."""
+    present = presence.get(room.id, actor.user_id)
+    if present is None or not presence.is_in(room.id, actor.user_id, sid):
         raise DomainError(ErrorCode.NOT_MEMBER, "Join the room first.")
-    return presence.mode(room.id, actor.user_id) or "listener"
+    return present

@@ -9,6 +9,8 @@ from ..clock import Clock
 from ..storage.database import Database
 from ..storage.models import Room
 from ..storage.rooms import RoomStore
+from ..moderation.policy import ContactAction
+from .policy import HistoryVisibility, RoomRules
 from .presence import Presence
 from .shapes import room_shape
 
@@ -30,12 +32,14 @@ class RoomSeed:
     extra_agreement: str
     listeners_allowed: bool = True
     capacity: int = 50
+    rules: RoomRules = RoomRules()
 
 
 DEFAULT_ROOMS: tuple[RoomSeed, ...] = (
     RoomSeed("check-in", "General check-in",
              "A gentle place to say how today is going, whatever is on your mind.",
-             "Keep it light on detail; point people to a topic room for longer conversations.", capacity=100),
+             "Keep it light on detail; point people to a topic room for longer conversations.", capacity=100,
+             rules=RoomRules(retention_days=2)),
     RoomSeed("anxiety", "Anxiety",
              "For people living with worry, panic or social anxiety, and what helps them through.",
              "Describe symptoms without graphic detail; no medication advice."),
@@ -51,10 +55,12 @@ DEFAULT_ROOMS: tuple[RoomSeed, ...] = (
     RoomSeed("recovery", "Recovery (addiction)",
              "For people in or considering recovery from alcohol, drugs, gambling or other addictions.",
              "No sourcing, no glorifying use, no detailed descriptions of using; every path to recovery is "
-             "respected.", listeners_allowed=False, capacity=30),
+             "respected.", listeners_allowed=False, capacity=30,
+             rules=RoomRules(retention_days=7, history=HistoryVisibility.SINCE_JOINED, contact=ContactAction.HOLD)),
     RoomSeed("lgbtq", "LGBTQ+",
              "For lesbian, gay, bisexual, trans, queer and questioning people, and anyone exploring.",
-             "Use the names and pronouns people give; never out anyone."),
+             "Use the names and pronouns people give; never out anyone.",
+             rules=RoomRules(retention_days=14, history=HistoryVisibility.SINCE_JOINED)),
     RoomSeed("carers", "Carers",
              "For people caring for a family member or friend, for example someone living with dementia.",
              "Talk about the person you care for with respect and without identifying details."),
@@ -73,7 +79,7 @@ async def do_seed_rooms(db: Database, clock: Clock) -> list[str]:
             store.add(Room(
                 id=uuid.uuid4().hex, slug=seed.slug, name=seed.name, description=seed.description,
                 agreement=BASE_AGREEMENT + seed.extra_agreement, agreement_version=1,
-                listeners_allowed=seed.listeners_allowed, capacity=seed.capacity, policy={},
+                listeners_allowed=seed.listeners_allowed, capacity=seed.capacity, policy=seed.rules.to_json(),
                 position=position, last_seq=0, created_at=clock.now()))
             created.append(seed.slug)
     return created

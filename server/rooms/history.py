@@ -9,7 +9,18 @@ from ..identity.principal import Principal
 from ..services import Services
 from ..storage.messages import MessageStore
 from .access import check_joined, check_room
+from .policy import HistoryVisibility, RoomRules
+from .presence import Present
 from .shapes import message_shape, user_shape
+
+
+def visible_since(rules: RoomRules, present: Present) -> float | None:
+    """The oldest moment this person may read back to under the room's rules (None: all that is kept)."""
+    if rules.history is HistoryVisibility.SINCE_JOINED:
+        return present.member_since
+    if rules.history is HistoryVisibility.NONE:
+        return present.here_since
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +39,10 @@ async def get_history(svc: Services, *, actor: Principal, sid: str, request: His
                           field="limit")
     async with svc.db.read() as session:
         room = await check_room(session, request.room)
-        check_joined(svc.presence, room, actor, sid)
+        present = check_joined(svc.presence, room, actor, sid)
         rows = await MessageStore(session).page(room.id, before=request.before, after=request.after,
-                                                limit=request.limit + 1)
+                                                limit=request.limit + 1,
+                                                since=visible_since(RoomRules.from_json(room.policy), present))
     more = len(rows) > request.limit
     rows = rows[: request.limit] if request.after is not None else rows[-request.limit:]
     return {

@@ -12,6 +12,9 @@ from ..storage.messages import MessageStore
 from ..storage.models import Membership
 from ..storage.rooms import RoomStore
 from .access import check_room
+from .history import visible_since
+from .policy import RoomRules
+from .presence import Present
 from .shapes import message_shape, room_shape, user_shape
 
 MODES = ("participant", "listener")
@@ -39,7 +42,7 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
         if not accepted and not request.accept_agreement:
             raise DomainError(ErrorCode.AGREEMENT_REQUIRED, "Please read and accept the group agreement to join.",
                               agreement=room.agreement, agreement_version=room.agreement_version)
-        already_here = svc.presence.mode(room.id, actor.user_id) is not None
+        already_here = svc.presence.get(room.id, actor.user_id) is not None
         if not already_here and not actor.role.is_staff and svc.presence.count(room.id) >= room.capacity:
             raise DomainError(ErrorCode.ROOM_FULL, "This room is full right now. Please try again a little later.")
         if membership is None:
@@ -49,10 +52,13 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
         if not accepted:
             membership.agreement_version = room.agreement_version
             membership.accepted_at = now
-        history = await MessageStore(tx.session).page(room.id, before=None, after=None,
-                                                       limit=svc.settings.history_on_join)
+        present = Present(principal=actor, mode=request.mode, agreement_version=membership.agreement_version,
+                          member_since=membership.joined_at, here_since=now)
+        history = await MessageStore(tx.session).page(
+            room.id, before=None, after=None, limit=svc.settings.history_on_join,
+            since=visible_since(RoomRules.from_json(room.policy), present))
     await svc.broadcaster.subscribe(sid, room_topic(room.id))
-    if svc.presence.add(room.id, room.slug, actor, sid, request.mode):
+    if svc.presence.add(room.id, room.slug, sid, present):
         await svc.broadcaster.publish(room_topic(room.id), "member:joined",
                                       {"room": room.slug, "member": {**actor.public(), "mode": request.mode}},
                                       skip_sid=sid)

@@ -12,13 +12,15 @@ from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..moderation.pipeline import review
-from ..moderation.policy import RoomPolicy, SenderContext
+from ..moderation.policy import SenderContext
 from ..moderation.verdict import Decision, Verdict
 from ..services import Services
 from ..storage.messages import MessageStore
 from ..storage.models import Message, Room
 from ..storage.rooms import RoomStore
 from .access import check_joined, check_room
+from .policy import RoomRules
+from .presence import Present
 from .shapes import message_shape, notice_shape
 
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -71,6 +73,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
                 client_msg_id: str) -> dict[str, Any]:
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
+<<<<<<< HEAD
         room = await check_room(tx.session, request.room)
         mode = check_joined(svc.presence, room, actor, sid)
         store = MessageStore(tx.session)
@@ -84,15 +87,40 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
                          SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
         message = _message(room, actor, client_msg_id, verdict, now)
         message.content_warning = request.content_warning
+=======
+        room = await check_room(tx.session, slug)
+        present = check_joined(svc.presence, room, actor, sid)
+        store = MessageStore(tx.session)
+        existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
+        if existing is not None:
+            return _result(existing, actor, room, existing.text)
+        check_can_post(room, present)
+        rules = RoomRules.from_json(room.policy)
+        sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
+        verdict = review(text, rules.moderation(actor.locale), sender)
+        message = _message(room, actor, client_msg_id, text, verdict, now)
+>>>>>>> main
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
+            if not rules.stores_messages:
+                message.text = None
         store.add(message)
         await tx.session.flush()
-        result = _result(message, actor, room)
+        result = _result(message, actor, room, None if message.status == "blocked" else verdict.text)
         if message.status == "visible":
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))
     svc.recent.remember(actor.user_id, text, now)
     return result
+
+
+def check_can_post(room: Room, present: Present) -> None:
+    if present.mode == "listener":
+        raise DomainError(ErrorCode.LISTENER_MODE, "You joined as a listener. Rejoin as a participant to "
+                          "write in this room.")
+    if present.agreement_version < room.agreement_version:
+        raise DomainError(ErrorCode.AGREEMENT_REQUIRED, "The group agreement has changed. Please read and accept "
+                          "it again to keep posting.", agreement=room.agreement,
+                          agreement_version=room.agreement_version)
 
 
 async def _stored_result(svc: Services, actor: Principal, slug: str, client_msg_id: str) -> dict[str, Any]:
@@ -101,14 +129,15 @@ async def _stored_result(svc: Services, actor: Principal, slug: str, client_msg_
         stored = await MessageStore(session).by_client_id(room.id, actor.user_id, client_msg_id)
     if stored is None:
         raise DomainError(ErrorCode.CONFLICT, "That message could not be stored. Please send it again.")
-    return _result(stored, actor, room)
+    return _result(stored, actor, room, stored.text)
 
 
-def _message(room: Room, actor: Principal, client_msg_id: str, verdict: Verdict, now: float) -> Message:
+def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdict: Verdict, now: float) -> Message:
     status = STATUS_FOR[verdict.decision]
     return Message(
         id=uuid.uuid4().hex, room_id=room.id, sender_id=actor.user_id, client_msg_id=client_msg_id,
         seq=None, status=status, text=None if status == "blocked" else verdict.text,
+        original=text if status == "held" else None,
         decision=verdict.decision.value,
         flags=[{"kind": f.kind.value, "severity": f.severity.value, "rule": f.rule,
                 "spans": [[s.start, s.end] for s in f.spans]} for f in verdict.flags],
@@ -116,9 +145,10 @@ def _message(room: Room, actor: Principal, client_msg_id: str, verdict: Verdict,
         created_at=now)
 
 
-def _result(message: Message, actor: Principal, room: Room) -> dict[str, Any]:
+def _result(message: Message, actor: Principal, room: Room, shown_text: str | None) -> dict[str, Any]:
+    """The sender's ack; `shown_text` is what was delivered, even in rooms that do not store text."""
     return {
-        "message": message_shape(message, actor.public(), room.slug),
+        "message": {**message_shape(message, actor.public(), room.slug), "text": shown_text},
         "decision": message.decision,
-        "notices": [notice_shape(n["code"], n["message"]) for n in message.notices],
+        "notices": [notice_shape(n["code"], n["message"], actor.locale) for n in message.notices],
     }

@@ -2,15 +2,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..identity.principal import Principal
 
 
 @dataclass(frozen=True, slots=True)
 class Present:
+    """One person in one room: how they joined, which agreement they accepted, since when."""
+
     principal: Principal
     mode: str
+    agreement_version: int
+    member_since: float
+    here_since: float
 
     def public(self) -> dict[str, str]:
         return {**self.principal.public(), "mode": self.mode}
@@ -23,13 +28,17 @@ class Presence:
         self._sid_rooms: dict[str, set[str]] = defaultdict(set)
         self._slugs: dict[str, str] = {}
 
-    def add(self, room_id: str, slug: str, principal: Principal, sid: str, mode: str) -> bool:
+    def add(self, room_id: str, slug: str, sid: str, present: Present) -> bool:
         """Record the connection; True when this is the person's first connection in the room."""
+        principal = present.principal
         self._slugs[room_id] = slug
         users = self._rooms[room_id]
         first = principal.user_id not in users
         users.setdefault(principal.user_id, set()).add(sid)
-        self._who[(room_id, principal.user_id)] = Present(principal, mode)
+        previous = self._who.get((room_id, principal.user_id))
+        if previous is not None:
+            present = replace(present, here_since=previous.here_since)
+        self._who[(room_id, principal.user_id)] = present
         self._sid_rooms[sid].add(room_id)
         return first
 
@@ -59,9 +68,8 @@ class Presence:
     def is_in(self, room_id: str, user_id: str, sid: str) -> bool:
         return sid in self._rooms.get(room_id, {}).get(user_id, ())
 
-    def mode(self, room_id: str, user_id: str) -> str | None:
-        present = self._who.get((room_id, user_id))
-        return present.mode if present else None
+    def get(self, room_id: str, user_id: str) -> Present | None:
+        return self._who.get((room_id, user_id))
 
     def count(self, room_id: str) -> int:
         return len(self._rooms.get(room_id, ()))

@@ -13,7 +13,7 @@ class RecentMessages:
     def __init__(self) -> None:
         self._by_sender: OrderedDict[str, deque[RecentMessage]] = OrderedDict()
 
-    def of(self, sender_id: str, now: float, window: float = 60.0) -> tuple[RecentMessage, ...]:
+    def of(self, sender_id: str, now: float, window: float = 300.0) -> tuple[RecentMessage, ...]:
         return tuple(m for m in self._by_sender.get(sender_id, ()) if now - m.sent_at <= window)
 
     def remember(self, sender_id: str, text: str, now: float) -> None:

@@ -1,10 +1,14 @@
 """How rooms and messages look on the wire (docs/protocol.md); one place so every event agrees."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from ..clock import iso
+from ..moderation.notices import CRISIS
+from ..moderation.resources import resources_for
 from ..storage.models import Message, Room, User
+from .policy import RoomRules
 
 
 def room_shape(room: Room, *, online: int) -> dict[str, Any]:
@@ -17,6 +21,7 @@ def room_shape(room: Room, *, online: int) -> dict[str, Any]:
         "listeners_allowed": room.listeners_allowed,
         "capacity": room.capacity,
         "online": online,
+        "policy": RoomRules.from_json(room.policy).to_json(),
     }
 
 
@@ -38,6 +43,14 @@ def message_shape(message: Message, sender: dict[str, str], room_slug: str) -> d
     }
 
 
-def notice_shape(code: str, message: str) -> dict[str, Any]:
-    """A private notice to the sender about what happened to their message and why."""
-    return {"code": code, "message": message}
+def notice_shape(code: str, message: str, locale: str) -> dict[str, Any]:
+    """A private notice to the sender about what happened to their message and why; a crisis notice
+    carries the help available where the person is."""
+    notice: dict[str, Any] = {"code": code, "message": message}
+    if code == CRISIS.code:
+        notice["resources"] = resources_shape(locale)
+    return notice
+
+
+def resources_shape(locale: str) -> list[dict[str, Any]]:
+    return [asdict(resource) for resource in resources_for(locale)]

@@ -1,7 +1,7 @@
 """SQL for messages: storing, idempotent lookup, and history pages by sequence number."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Message, User
@@ -19,11 +19,14 @@ class MessageStore:
             Message.room_id == room_id, Message.sender_id == sender_id, Message.client_msg_id == client_msg_id))
         return found.scalar_one_or_none()
 
-    async def page(self, room_id: str, *, before: int | None, after: int | None,
-                   limit: int) -> list[tuple[Message, User]]:
-        """Visible messages in sequence order: the `limit` after `after`, else the `limit` before `before`."""
+    async def page(self, room_id: str, *, before: int | None, after: int | None, limit: int,
+                   since: float | None = None) -> list[tuple[Message, User]]:
+        """Delivered messages in sequence order: the `limit` after `after`, else the `limit` before `before`;
+        none older than `since`."""
         query = (select(Message, User).join(User, User.id == Message.sender_id)
                  .where(Message.room_id == room_id, Message.seq.is_not(None)))
+        if since is not None:
+            query = query.where(Message.created_at >= since)
         if after is not None:
             query = query.where(Message.seq > after).order_by(Message.seq).limit(limit)
             return [(m, u) for m, u in (await self.session.execute(query)).all()]
@@ -31,3 +34,23 @@ class MessageStore:
             query = query.where(Message.seq < before)
         rows = (await self.session.execute(query.order_by(Message.seq.desc()).limit(limit))).all()
         return [(m, u) for m, u in reversed(rows)]
+
+    async def get(self, message_id: str) -> Message | None:
+        return await self.session.get(Message, message_id)
+
+    async def purge_older_than(self, room_id: str, cutoff: float) -> int:
+        """Delete a room's messages older than the cutoff, except those held for review."""
+        result = await self.session.execute(delete(Message).where(
+            Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held"))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def erase_sender(self, sender_id: str) -> list[tuple[str, str, int | None]]:
+        """Delete everything one person wrote; returns (room_id, message_id, seq) of what was delivered."""
+        rows = (await self.session.execute(select(Message.room_id, Message.id, Message.seq).where(
+            Message.sender_id == sender_id))).all()
+        await self.session.execute(delete(Message).where(Message.sender_id == sender_id))
+        return [(room_id, message_id, seq) for room_id, message_id, seq in rows if seq is not None]
+
+    async def mark_deleted(self, message_id: str) -> None:
+        await self.session.execute(update(Message).where(Message.id == message_id).values(
+            status="deleted", text=None))

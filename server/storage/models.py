@@ -82,8 +82,19 @@ class Message(Base):
     seq: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
     text: Mapped[str | None] = mapped_column(Text)
+    # What the person typed, kept only while a moderator has to review a held message.
+    original: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str] = mapped_column(String(16))
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float)
     content_warning: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class JobRun(Base):
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(48), primary_key=True)
+    last_run_at: Mapped[float] = mapped_column(Float)
+    last_removed: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)

@@ -20,6 +20,13 @@ class RoomStore:
             select(Room).where(Room.archived_at.is_(None)).order_by(Room.position, Room.name))
         return list(found.scalars())
 
+    async def all_rooms(self) -> list[Room]:
+        """Open and archived rooms alike: retention applies to both."""
+        return list((await self.session.execute(select(Room))).scalars())
+
+    async def slug_of(self, room_id: str) -> str | None:
+        return (await self.session.execute(select(Room.slug).where(Room.id == room_id))).scalar_one_or_none()
+
     async def slugs(self) -> set[str]:
         return set((await self.session.execute(select(Room.slug))).scalars())
 

@@ -1,7 +1,7 @@
 """SQL for accounts."""
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import User
@@ -28,3 +28,7 @@ class UserStore:
     async def bump_token_version(self, user_id: str) -> None:
         await self.session.execute(
             update(User).where(User.id == user_id).values(token_version=User.token_version + 1))
+
+    async def delete(self, user_id: str) -> None:
+        """Remove the account; memberships go with it (ON DELETE CASCADE)."""
+        await self.session.execute(delete(User).where(User.id == user_id))

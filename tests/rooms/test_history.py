@@ -4,15 +4,16 @@ from __future__ import annotations
 from tests.harness import Client, RunningServer
 
 
-async def _fill(client: Client, count: int) -> None:
+async def _fill(server: RunningServer, client: Client, count: int) -> None:
     for i in range(1, count + 1):
+        server.clock.advance(2)  # an unhurried writer: the pipeline holds bursts as floods
         reply = await client.call("message:send", {"room": "anxiety", "text": f"m{i}", "client_msg_id": f"h{i}"})
         assert reply["ok"]
 
 
 async def test_history_pages_backwards_and_forwards(server: RunningServer) -> None:
     ada = await server.joined_peer()
-    await _fill(ada, 25)
+    await _fill(server, ada, 25)
     latest = await ada.call("message:history", {"room": "anxiety", "limit": 10})
     assert [m["seq"] for m in latest["messages"]] == list(range(16, 26))
     assert latest["has_more"] is True and latest["last_seq"] == 25

@@ -58,10 +58,10 @@ async def test_concurrent_resends_create_one_message(server: RunningServer) -> N
 
 
 async def test_fifty_concurrent_sends_get_gapless_sequence_numbers(server: RunningServer) -> None:
-    senders = [await server.joined_peer() for _ in range(5)]
+    senders = [await server.joined_peer() for _ in range(10)]
     watcher = await server.joined_peer(mode="listener")
     replies = await asyncio.gather(*[
-        senders[i % 5].call("message:send", {"room": "anxiety", "text": f"n{i}", "client_msg_id": f"c{i}"})
+        senders[i % 10].call("message:send", {"room": "anxiety", "text": f"n{i}", "client_msg_id": f"c{i}"})
         for i in range(50)])
     assert all(r["ok"] for r in replies), replies
     assert sorted(r["message"]["seq"] for r in replies) == list(range(1, 51))

@@ -1,0 +1,92 @@
+"""Speed of the moderation pipeline against better-profanity, on the same realistic messages in one run.
+
+Run: /work/venv/bin/python bench/moderation.py [--data DIR] [--sample N]
+Prints start-up time, messages/s, p50/p99 per message, the ratio to better-profanity's censor, and
+the worst case over adversarial 2000-character inputs. Compare ratios, not absolute numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def messages(data: Path, count: int) -> list[str]:
+    """Chat-sized messages: tweets and the sentences of support-forum posts, cut to 2000 characters."""
+    rng = random.Random(7)
+    tweets = [json.loads(line)["text"] for line in (data / "davidson.jsonl").open(encoding="utf-8")]
+    posts = [json.loads(line)["text"] for line in (data / "sdcnl.jsonl").open(encoding="utf-8")]
+    chunks = [p[i:i + rng.randint(40, 300)] for p in posts for i in range(0, min(len(p), 900), 300)]
+    pool = rng.sample(tweets, count // 2) + rng.sample(chunks, count - count // 2)
+    return [m[:2000] for m in pool]
+
+
+def adversarial() -> list[str]:
+    return [
+        "a" * 2000, "\u0301" * 2000, "a\u0301" * 1000, "\u202e" * 2000, "\x00" * 2000, "😀" * 2000,
+        "s " * 1000, "s." * 1000, "1" * 2000, "1 " * 1000, "@" * 2000, "$a" * 1000, "a!" * 1000,
+        ("k i l l m y s e l f " * 100)[:2000], ("fuck " * 400)[:2000], ("0412 345 678 " * 160)[:2000],
+        ("jo at gmail dot " * 200)[:2000], ("I want to " * 200)[:2000], ("x@y." * 500)[:2000],
+        ("ａｓｓ" * 667)[:2000], ("\u200bs" * 1000), ("12 " * 667)[:2000], ("http://" * 300)[:2000],
+    ]
+
+
+def timed(fn: Callable[[str], object], texts: list[str]) -> list[float]:
+    out = []
+    for text in texts:
+        start = time.perf_counter()
+        fn(text)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def report(name: str, times: list[float]) -> float:
+    times = sorted(times)
+    p50, p99 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
+    rate = len(times) / sum(times)
+    print(f"{name:<42} {rate:>12,.0f} msg/s   p50 {p50 * 1e6:>9.1f} us   p99 {p99 * 1e6:>9.1f} us")
+    return rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--sample", type=int, default=5000)
+    parser.add_argument("--profanity-sample", type=int, default=200)
+    args = parser.parse_args()
+
+    start = time.perf_counter()
+    from server.moderation.pipeline import review
+    from server.moderation.policy import RoomPolicy, SenderContext
+
+    policy, sender = RoomPolicy(), SenderContext()
+    review("warm up: build every matcher", policy, sender)
+    print(f"start-up (import + build matchers)         {time.perf_counter() - start:.3f} s")
+
+    texts = messages(Path(args.data), args.sample)
+    print(f"messages: {len(texts)}, mean length {statistics.mean(map(len, texts)):.0f} chars")
+    pipeline_rate = report("peerchat pipeline (all stages)", timed(lambda t: review(t, policy, sender), texts))
+
+    from better_profanity import profanity
+
+    profanity.load_censor_words()
+    subset = texts[: args.profanity_sample]
+    report("better-profanity contains_profanity", timed(profanity.contains_profanity, subset))
+    censor_rate = report("better-profanity censor", timed(profanity.censor, subset))
+    print(f"pipeline / better-profanity censor          {pipeline_rate / censor_rate:,.0f}x  (target >= 300x)")
+
+    worst = timed(lambda t: review(t, policy, sender), adversarial())
+    print(f"adversarial 2000-char inputs: worst {max(worst) * 1e3:.2f} ms (target < 5 ms), n={len(worst)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

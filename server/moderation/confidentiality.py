@@ -1,0 +1,146 @@
+"""Contact details and identifying data: phone numbers, e-mail, URLs, handles, street addresses.
+
+Runs on the original text (case-insensitive) so redactions cover exactly what was typed. Phone
+numbers are confirmed by the phonenumbers library, but only on digit runs a cheap regex found
+first, because its matcher is slow. Published helpline numbers and sites are never redacted.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import phonenumbers
+
+from .resources import published_numbers, published_sites
+from .verdict import Flag, FlagKind, Severity, Span
+
+_PHONE_CANDIDATE = re.compile(r"(?<![\w/:.,])\+?\(?\d(?:[\d \t().\-]|\u00a0){5,22}\d(?![\w/:])")
+_PARSE_BUDGET = 8
+_FALLBACK_REGIONS = ("US", "GB", "AU", "CA", "IE", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ZA", "PH", "NG")
+_DATE_LIKE = re.compile(r"\d{1,4}([.\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
+_TLD = r"(?:com|net|org|edu|gov|io|co|me|uk|us|ca|au|de|fr|es|it|nl|be|ch|se|no|dk|fi|pl|cz|br|in|ru|jp|info|biz|app|dev|ly|gg|tv|xyz|online|site)"
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
+_EMAIL_SPELLED = re.compile(
+    r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
+    r"[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*" + _TLD + r"\b",
+    re.I,
+)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"']+|(?<![\w\-.@])(?:[\w\-]+\.)+(?:" + _TLD + r"(?:\.[a-z]{2})?)(?:/[^\s<>\"']*)?(?![\w@])",
+    re.I,
+)
+_IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b", re.I)
+_PLATFORM = (
+    r"(?:snap(?:chat)?|insta(?:gram)?|ig|kik|discord|telegram|whats\s?app|tik\s?tok|twitter|fb|facebook|"
+    r"messenger|signal|wickr|skype|wechat|reddit|tumblr|youtube|twitch|threads|bsky|bluesky)"
+)
+_OFF_PLATFORM = re.compile(
+    r"\b(?:add|follow|dm|pm|message|msg|text|hit|hmu|find|reach|contact|talk to|chat with|call)\s+(?:me|us)\s+"
+    r"(?:up\s+)?(?:on|at|via|in|over)\s+" + _PLATFORM + r"\b(?:\s*[:\-]?\s*@?[\w.]{2,30}(?=\s|$|[,.!?]))?"
+    r"|\bmy\s+" + _PLATFORM + r"\s*(?:is|=|:|handle is|name is|user(?:name)? is|id is)\s*@?[\w.\-#]{2,32}"
+    r"|\b" + _PLATFORM + r"\s*[:=]\s*@?[\w.\-#]{2,32}",
+    re.I,
+)
+_PLATFORM_KEYS = ("snap", "insta", "ig", "kik", "discord", "telegram", "whats", "tok", "twitter", "fb", "face",
+                  "messenger", "signal", "wickr", "skype", "wechat")
+_URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
+_SPELLED_HINT = re.compile(r"\bdot\b", re.I)
+_HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
+_HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
+_STREET = (
+    r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
+    r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|rua|calle|avda|avenida|rue|"
+    r"[^\W\d_]{0,24}(?:strasse|straße|str|katu|vej|vägen|gatan|gata|laan|weg|plein|platz|gasse|ulica|utca|tie|gade))"
+)
+_ADDRESS = re.compile(
+    r"\b\d{1,6}[a-z]?\s+(?:[A-Za-zÀ-ž'.\-]+\s+){0,4}" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
+    r"|\b" + _STREET + r"\.?\s+(?:[A-Za-zÀ-ž'.\-]+\s+){0,3}\d{1,5}[a-z]?\b"
+    r"|\b(?:apt|apartment|suite|ste|unit|flat|room|box|postbox|po box|p\.o\. box|psc|cmr)\.?\s*#?\d{1,6}\b"
+    r"|\b(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b",
+    re.I,
+)
+# After "I live at" or "send it to", a house number and a name is an address even without a street word.
+_ADDRESS_CUE = re.compile(
+    r"\b(?:live at|lives at|living at|address is|address:|located at|meet me at|staying at|send it to|live on)\s+"
+    r"(\d{1,6}[a-z]?\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|mins?|minutes?|hours?)\b)[^\W\d_][^\n!?]{0,60}?)(?=[.!?\n]|$)",
+    re.I,
+)
+
+
+@cache
+def _allowed_numbers() -> frozenset[str]:
+    return published_numbers()
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _is_phone(candidate: str, region: str) -> bool:
+    digits = _digits(candidate)
+    if len(digits) < 7 or digits in _allowed_numbers() or _DATE_LIKE.fullmatch(candidate.strip()):
+        return False
+    regions = (region, *(r for r in _FALLBACK_REGIONS if r != region))
+    for guess in regions[:1] if candidate.startswith("+") else regions:
+        try:
+            number = phonenumbers.parse(candidate, guess)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number) and (phonenumbers.is_valid_number(number) or len(digits) >= 9):
+            return True
+    return False
+
+
+def _phones(text: str, region: str) -> list[Span]:
+    """Confirm candidates with phonenumbers; past a budget, long digit runs count as phones (bounded cost)."""
+    spans = []
+    for checked, match in enumerate(_PHONE_CANDIDATE.finditer(text)):
+        if _is_phone(match.group(), region) if checked < _PARSE_BUDGET else 9 <= len(_digits(match.group())) <= 15:
+            spans.append(Span(*match.span()))
+    return spans
+
+
+def _not_published(match: re.Match[str]) -> bool:
+    host = match.group().lower().split("://")[-1].removeprefix("www.").split("/")[0]
+    return host not in published_sites()
+
+
+def _handles(text: str) -> list[Span]:
+    """Bare @handles only count next to an invitation ("add me @x"); @name alone may address someone in the room."""
+    return [Span(*m.span()) for m in _HANDLE.finditer(text) if _HANDLE_CUE.search(text, max(0, m.start() - 25), m.start())]
+
+
+def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
+    """Every contact detail found, as (rule, span) in original coordinates."""
+    found: list[tuple[str, Span]] = []
+    if "@" in text:
+        found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
+        found += [("contact.handle", span) for span in _handles(text)]
+    if _SPELLED_HINT.search(text):
+        found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
+    if _URL_HINT.search(text):
+        found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
+    lowered = text.lower()
+    if any(key in lowered for key in _PLATFORM_KEYS):
+        found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
+    if any(c.isdigit() for c in text):
+        found += [("contact.address", Span(*m.span())) for m in _ADDRESS.finditer(text)]
+        found += [("contact.address", Span(*m.span(1))) for m in _ADDRESS_CUE.finditer(text)]
+        found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
+        found += [("contact.phone", span) for span in _phones(text, region)]
+    return found
+
+
+def region_of(locale: str) -> str:
+    """'en-GB' -> 'GB'; a bare language falls back to the US numbering plan."""
+    parts = locale.replace("_", "-").split("-")
+    return parts[1].upper() if len(parts) > 1 and len(parts[1]) == 2 else "US"
+
+
+def check_contacts(text: str, locale: str) -> tuple[Flag, ...]:
+    """One CONTACT flag with every span; the pipeline redacts or holds per room policy."""
+    found = find_contacts(text, region_of(locale))
+    if not found:
+        return ()
+    found.sort(key=lambda pair: pair[1].start)
+    return (Flag(FlagKind.CONTACT, Severity.MEDIUM, found[0][0], tuple(span for _, span in found)),)

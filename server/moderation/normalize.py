@@ -1,0 +1,199 @@
+"""Normalise text for matching only: fold look-alikes, leetspeak, repeats and spacing.
+
+The result is never shown to anyone. Every normalised character keeps the range of original
+characters it came from, so masks and highlights land on what the person typed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from confusable_homoglyphs.confusables import confusables_data
+
+from .verdict import Span
+
+_ASCII_FOLD = {c: " " for c in [*range(0x20), 0x7F]} | {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+# Letters split by at most two separators, three or more in a row ("s.h.i.t", "k i l l").
+_SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(?![^\W_])")
+_SEPARATOR = re.compile(r"[ .\-_*,/]")
+_SEPARATORS = re.compile(r"[ .\-_*,/]{1,2}")
+_ONE_LETTER_WORDS = ("a", "i", "u")
+_LEET_CHARS = re.compile(r"[013457@$!|]")
+# A leet token: letters and digits, with ! | * only between them ("sh!t", "f*ck" but not "hi!").
+_LEET_TOKEN = re.compile(r"(?<![\w@$!|*])(?=[\w@$!|*]*[013457@$!|])[a-z0-9@$]+(?:[!|*]+[a-z0-9@$]+)*")
+_LEET = str.maketrans("013457@$!|", "oieastasii")
+# A number with a unit is a measurement, not leetspeak ("20mg", "45s", "3am").
+_MEASURE = re.compile(r"\d+(?:mg|g|kg|ml|l|am|pm|st|nd|rd|th|s|k|m|h|hr|hrs|min|mins|yo|lb|lbs|km|mi|x|ft|cm|mm)")
+_REPEAT = re.compile(r"([^\W\d_])\1+")
+
+
+class _Source:
+    """Original ranges per character, built only when a span is asked for (most messages never need it)."""
+
+    __slots__ = ("starts", "ends", "repeats", "built")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: Sequence[tuple[int, int]]) -> None:
+        self.starts, self.ends, self.repeats, self.built = starts, ends, repeats, not repeats
+
+    def build(self) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        position = 0
+        for start, end in self.repeats:
+            starts.extend(self.starts[position:start + 1])
+            ends.extend(self.ends[position:start])
+            ends.append(self.ends[end - 1])
+            position = end
+        starts.extend(self.starts[position:])
+        ends.extend(self.ends[position:])
+        self.starts, self.ends, self.built = starts, ends, True
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Folded text; each character remembers the original range it came from and how often it repeated."""
+
+    text: str
+    runs: Mapping[int, int]
+    _source: _Source = field(repr=False, compare=False)
+
+    @property
+    def starts(self) -> Sequence[int]:
+        if not self._source.built:
+            self._source.build()
+        return self._source.starts
+
+    @property
+    def ends(self) -> Sequence[int]:
+        if not self._source.built:
+            self._source.build()
+        return self._source.ends
+
+    def span(self, start: int, end: int) -> Span:
+        """The original characters behind normalised characters [start, end)."""
+        return Span(self.starts[start], self.ends[end - 1])
+
+    def run(self, index: int) -> int:
+        """How many times the letter at index was typed in a row ("shiiit" -> 3 for the i)."""
+        return self.runs.get(index, 1)
+
+
+def _confusable_table() -> dict[str, str]:
+    """Non-ASCII look-alikes of ASCII letters and digits, from the Unicode confusables data."""
+    table: dict[str, str] = {}
+    for char, homoglyphs in confusables_data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        targets = [h["c"].casefold() for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii()]
+        targets = [t for t in targets if t.isalnum()]
+        if targets:
+            table[char] = min(targets, key=str.isdigit)
+    return table
+
+
+_CONFUSABLE = _confusable_table()
+
+
+def _fold_once(char: str) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cf", "Mn", "Me"):
+        return ""
+    if category in ("Cc", "Zs", "Zl", "Zp"):
+        return " "
+    out = []
+    for part in unicodedata.normalize("NFKD", char):
+        if unicodedata.combining(part) or unicodedata.category(part) in ("Mn", "Me", "Cf"):
+            continue
+        for folded in part.casefold():
+            folded = _QUOTES.get(folded, folded)
+            out.append(folded if folded.isascii() else _CONFUSABLE.get(folded, folded))
+    return "".join(out)
+
+
+@lru_cache(maxsize=16384)
+def fold_char(char: str) -> str:
+    """One character folded to its matching form; repeated until stable so folding is idempotent."""
+    folded = _fold_once(char)
+    for _ in range(4):
+        again = "".join(_fold_once(c) for c in folded)
+        if again == folded:
+            break
+        folded = again
+    return folded
+
+
+def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    if text.isascii():
+        folded = text.translate(_ASCII_FOLD)
+        if "`" not in folded:
+            return folded, range(len(text)), range(1, len(text) + 1)
+    pieces: list[str] = []
+    starts: list[int] = []
+    for index, char in enumerate(text):
+        folded = char.translate(_ASCII_FOLD) if char.isascii() and char != "`" else fold_char(char)
+        pieces.append(folded)
+        starts.extend([index] * len(folded))
+    return "".join(pieces), starts, [s + 1 for s in starts]
+
+
+def _after_article(match: re.Match[str]) -> int:
+    """Where joining starts: "a s h i t" is "a shit", so a leading one-letter word stays apart when three letters follow."""
+    parts = _SEPARATORS.split(match.group())
+    if parts[0] not in _ONE_LETTER_WORDS or len(parts) < 4:
+        return match.start()
+    return match.start() + match.group().index(parts[1], len(parts[0]))
+
+
+def _drop_separators(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, list[int], list[int]]:
+    """Join letters split by spaces or punctuation, removing only the separators between them."""
+    keep: list[int] = []
+    position = 0
+    for match in _SPACED.finditer(text):
+        start = _after_article(match)
+        keep.extend(range(position, start))
+        keep.extend(i for i in range(start, match.end()) if not _SEPARATOR.match(text, i))
+        position = match.end()
+    keep.extend(range(position, len(text)))
+    return "".join(text[i] for i in keep), [starts[i] for i in keep], [ends[i] for i in keep]
+
+
+def _unleet(text: str) -> str:
+    """Map leetspeak digits and symbols to letters, only inside tokens that also hold letters."""
+    def replace(match: re.Match[str]) -> str:
+        token = match.group()
+        if not any(c.isalpha() for c in token) or _MEASURE.fullmatch(token):
+            return token
+        return token.translate(_LEET)
+
+    return _LEET_TOKEN.sub(replace, text)
+
+
+def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:
+    """Collapse repeated letters to one, remembering how many there were."""
+    repeats = [match.span() for match in _REPEAT.finditer(text)]
+    if not repeats:
+        return Normalized(text, {}, _Source(starts, ends, repeats))
+    pieces: list[str] = []
+    runs: dict[int, int] = {}
+    position = removed = 0
+    for start, end in repeats:
+        pieces.append(text[position:start + 1])
+        runs[start - removed] = end - start
+        removed += end - start - 1
+        position = end
+    pieces.append(text[position:])
+    return Normalized("".join(pieces), runs, _Source(starts, ends, repeats))
+
+
+def normalize(text: str) -> Normalized:
+    """Fold text for matching: NFKC-like folding, look-alikes, spacing, leetspeak, repeats."""
+    folded, starts, ends = _fold(text)
+    if _SPACED.search(folded):
+        folded, starts, ends = _drop_separators(folded, starts, ends)
+    if _LEET_CHARS.search(folded):
+        folded = _unleet(folded)
+    return _collapse(folded, starts, ends)

@@ -1,0 +1,153 @@
+"""Profanity and slurs: one Aho-Corasick automaton over better-profanity's list and ours.
+
+Matching runs on normalised text and accepts a hit only at a word start, as a whole word, an
+inflection ("fucking", "bitches") or a compound of two listed words ("shitface"), so words that
+merely contain a listed word ("Scunthorpe", "assess", "therapist") never match.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import ahocorasick
+
+from .normalize import Normalized, normalize
+from .phrases import read_lines
+from .verdict import Flag, FlagKind, Severity, Span
+
+_SUFFIXES = frozenset({"s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ey", "ie", "ies", "ier", "iest", "ish", "z"})
+_VOWELS = "aeiou"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    word: str
+    kind: FlagKind
+    runs: tuple[int, ...]
+    anywhere: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WordLists:
+    """Listed words after folding, with why each one is listed."""
+
+    profanity: frozenset[str]
+    slurs: frozenset[str]
+    exempt: frozenset[str]
+    innocent: frozenset[str]
+
+
+def _words(name: str) -> list[str]:
+    return [word for line in read_lines(name) for word in line.split()]
+
+
+@cache
+def word_lists() -> WordLists:
+    """better-profanity's list minus our exemptions, plus our additions; slurs kept apart."""
+    shipped = files("better_profanity").joinpath("profanity_wordlist.txt").read_text(encoding="utf-8")
+    exempt = frozenset(normalize(w).text for w in _words("profanity_exempt.txt"))
+    slurs = frozenset(_words("slurs.txt"))
+    listed = {w.strip().lower() for w in shipped.splitlines() if w.strip()} | set(_words("profanity_extra.txt"))
+    kept = {w for w in listed - slurs if normalize(w.strip("*")).text not in exempt}
+    return WordLists(frozenset(kept), slurs, exempt, frozenset(normalize(w).text for w in _words("innocent.txt")))
+
+
+def _variants(folded: str) -> set[str]:
+    """Spellings the normaliser cannot undo alone: '1' read as 'i' for 'l', '*' for one vowel."""
+    variants = {folded}
+    if "l" in folded:
+        variants.add(folded.replace("l", "i"))
+    if folded.endswith("y"):
+        variants.add(folded[:-1] + "ies")
+    if len(folded) >= 4:
+        variants |= {folded[:i] + "*" + folded[i + 1:] for i, c in enumerate(folded) if c in _VOWELS}
+    return variants
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    lists = word_lists()
+    table: dict[str, list[Entry]] = {}
+    sources = [(w, FlagKind.PROFANITY) for w in lists.profanity] + [(w, FlagKind.ABUSE) for w in lists.slurs]
+    for word, kind in sources:
+        anywhere = word.startswith("*") and word.endswith("*")
+        folded = normalize(word.strip("*"))
+        if len(folded.text) < 2 and folded.run(0) < 2:
+            continue
+        runs = tuple(folded.run(i) for i in range(len(folded.text)))
+        for variant in _variants(folded.text):
+            table.setdefault(variant, []).append(Entry(word, kind, runs, anywhere))
+    automaton = ahocorasick.Automaton()
+    for key, entries in table.items():
+        automaton.add_word(key, (key, tuple(entries)))
+    automaton.make_automaton()
+    return automaton
+
+
+_TOKEN = re.compile(r"(?:[^\W_]|\*)+")
+
+
+def _is_token_char(char: str) -> bool:
+    return char.isalnum() or char == "*"
+
+
+def _run_fits(typed: int, listed: int) -> bool:
+    """A letter typed three or more times is stretching ("shiiit"); a double must match the list ("asses" is not "assess")."""
+    return typed == listed or typed >= 3 or typed >= listed >= 2
+
+
+def _runs_fit(norm: Normalized, start: int, runs: tuple[int, ...]) -> bool:
+    return all(_run_fits(norm.run(start + i), need) for i, need in enumerate(runs))
+
+
+def _listed_at(norm: Normalized, start: int, end: int) -> bool:
+    """Whether norm.text[start:end] is a listed word on its own (the second half of a compound)."""
+    found = _automaton().get(norm.text[start:end], None)
+    return found is not None and any(_runs_fit(norm, start, e.runs) for e in found[1])
+
+
+def _accept(norm: Normalized, start: int, end: int, entry: Entry, token_end: int) -> bool:
+    if entry.anywhere or end == token_end:
+        return True
+    rest = norm.text[end:token_end]
+    if rest in _SUFFIXES and all(norm.run(i) == 1 for i in range(end, token_end)):
+        return True
+    return len(rest) >= 3 and _listed_at(norm, end, token_end)
+
+
+def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
+    """Listed words in normalised text, as (kind, start, end) in normalised coordinates."""
+    text = norm.text
+    hits: dict[tuple[int, int], FlagKind] = {}
+    innocent = word_lists().innocent
+    tokens: list[tuple[int, int]] = []
+    for last, (key, entries) in _automaton().iter(text):
+        start, end = last - len(key) + 1, last + 1
+        at_word_start = start == 0 or not _is_token_char(text[start - 1])
+        if not tokens:
+            tokens = [m.span() for m in _TOKEN.finditer(text)]
+        token_start, token_end = tokens[bisect_right(tokens, (start, len(text) + 1)) - 1]
+        if text[token_start:token_end] in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
+            continue
+        for entry in entries:
+            if (at_word_start or entry.anywhere) and _runs_fit(norm, start, entry.runs):
+                if _accept(norm, start, end, entry, token_end):
+                    hits[token_start, token_end] = entry.kind
+                    break
+    return [(kind, start, end) for (start, end), kind in hits.items()]
+
+
+def check_profanity(norm: Normalized) -> tuple[Flag, ...]:
+    """One flag per kind found: PROFANITY (masked or blocked by room policy), ABUSE for slurs."""
+    spans: dict[FlagKind, list[Span]] = {}
+    for kind, start, end in find_words(norm):
+        spans.setdefault(kind, []).append(norm.span(start, end))
+    flags = []
+    if FlagKind.ABUSE in spans:
+        flags.append(Flag(FlagKind.ABUSE, Severity.HIGH, "abuse.slur", tuple(spans[FlagKind.ABUSE])))
+    if FlagKind.PROFANITY in spans:
+        flags.append(Flag(FlagKind.PROFANITY, Severity.LOW, "profanity.word", tuple(spans[FlagKind.PROFANITY])))
+    return tuple(flags)

@@ -1,0 +1,51 @@
+"""A peer's right to take back what they wrote: one message, or their whole account."""
+from __future__ import annotations
+
+import logging
+
+from ..broadcast import room_topic, user_topic
+from ..errors import DomainError, ErrorCode
+from ..identity.principal import Principal
+from ..services import Services
+from ..storage.messages import MessageStore
+from ..storage.rooms import RoomStore
+from ..storage.users import UserStore
+
+log = logging.getLogger("peerchat.erasure")
+
+NOT_FOUND = "That message doesn't exist or isn't yours to delete."
+
+
+async def do_delete_message(svc: Services, *, actor: Principal, message_id: str) -> None:
+    """The author deletes a message: its text is gone at once and others see "message deleted"."""
+    async with svc.db.transaction() as tx:
+        store = MessageStore(tx.session)
+        message = await store.get(message_id)
+        # Someone else's message and no message at all answer the same, so ids cannot be probed.
+        if message is None or message.sender_id != actor.user_id or message.status == "deleted":
+            raise DomainError(ErrorCode.NOT_FOUND, NOT_FOUND)
+        await store.mark_deleted(message.id)
+        if message.seq is not None:
+            room_id, seq = message.room_id, message.seq
+            slug = (await RoomStore(tx.session).slug_of(room_id)) or ""
+            tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room_id), "message:deleted",
+                                                            {"room": slug, "id": message_id, "seq": seq}))
+    log.info("message_deleted_by_author user=%s message=%s", actor.user_id, message_id)
+
+
+async def do_delete_account(svc: Services, *, actor: Principal, asking_sid: str | None = None) -> int:
+    """Delete the account and everything it wrote; its connections close (the asking one after its answer).
+    Returns how many messages were removed."""
+    async with svc.db.transaction() as tx:
+        erased = await MessageStore(tx.session).erase_sender(actor.user_id)
+        slugs = {room_id: await RoomStore(tx.session).slug_of(room_id) or "" for room_id, _, _ in erased}
+        await UserStore(tx.session).delete(actor.user_id)
+
+        async def announce() -> None:
+            for room_id, message_id, seq in erased:
+                await svc.broadcaster.publish(room_topic(room_id), "message:deleted",
+                                              {"room": slugs[room_id], "id": message_id, "seq": seq})
+            await svc.broadcaster.close_topic(user_topic(actor.user_id), except_sid=asking_sid)
+        tx.after_commit(announce)
+    log.info("account_deleted user=%s messages=%d", actor.user_id, len(erased))
+    return len(erased)

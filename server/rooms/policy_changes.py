@@ -1,0 +1,68 @@
+"""Admins change a room's confidentiality rules and agreement; changes apply to the very next message."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from ..broadcast import room_topic
+from ..errors import DomainError, ErrorCode
+from ..identity.principal import Principal
+from ..identity.roles import Role
+from ..services import Services
+from ..storage.database import Database, Transaction
+from ..storage.models import Room
+from .access import check_room
+from .policy import RoomRules
+
+log = logging.getLogger("peerchat.rooms")
+
+MAX_AGREEMENT_CHARS = 10_000
+
+
+def check_admin(actor: Principal) -> None:
+    if actor.role is not Role.ADMIN:
+        raise DomainError(ErrorCode.FORBIDDEN, "Only administrators can change a room's rules.")
+
+
+async def _update_rules(tx: Transaction, slug: str, changes: Mapping[str, Any]) -> tuple[Room, RoomRules]:
+    room = await check_room(tx.session, slug)
+    rules = RoomRules.from_json(room.policy).updated(changes)
+    room.policy = rules.to_json()
+    return room, rules
+
+
+async def do_update_room_rules(svc: Services, *, actor: Principal, slug: str,
+                               changes: Mapping[str, Any]) -> RoomRules:
+    """The next message in the room already follows the new rules: sends read them from the room row."""
+    check_admin(actor)
+    async with svc.db.transaction() as tx:
+        room, rules = await _update_rules(tx, slug, changes)
+        tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "room:updated",
+                                                        {"room": slug, "policy": rules.to_json()}))
+    log.info("room_rules_changed room=%s actor=%s fields=%s", slug, actor.user_id, ",".join(sorted(changes)))
+    return rules
+
+
+async def do_update_room_rules_as_operator(db: Database, slug: str, changes: Mapping[str, Any]) -> RoomRules:
+    """The same change from the command line, by whoever runs the server."""
+    async with db.transaction() as tx:
+        _room, rules = await _update_rules(tx, slug, changes)
+    log.info("room_rules_changed room=%s actor=operator fields=%s", slug, ",".join(sorted(changes)))
+    return rules
+
+
+async def do_change_agreement(svc: Services, *, actor: Principal, slug: str, text: object) -> int:
+    """A new agreement text gets a new version, which everyone must accept again before posting."""
+    check_admin(actor)
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_AGREEMENT_CHARS:
+        raise DomainError(ErrorCode.INVALID, f"The agreement must be 1 to {MAX_AGREEMENT_CHARS} characters.",
+                          field="agreement")
+    async with svc.db.transaction() as tx:
+        room = await check_room(tx.session, slug)
+        room.agreement = text.strip()
+        room.agreement_version += 1
+        version = room.agreement_version
+        tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "room:updated", {
+            "room": slug, "agreement": room.agreement, "agreement_version": version}))
+    log.info("room_agreement_changed room=%s actor=%s version=%s", slug, actor.user_id, version)
+    return version

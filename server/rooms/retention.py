@@ -1,0 +1,48 @@
+"""Retention: delete what each room's rules say is no longer kept, and record that the job ran."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from ..clock import Clock
+from ..storage.database import Database
+from ..storage.jobs import JobStore
+from ..storage.messages import MessageStore
+from ..storage.rooms import RoomStore
+from .policy import RoomRules
+
+log = logging.getLogger("peerchat.retention")
+
+JOB_NAME = "retention_purge"
+DAY = 86_400.0
+# Rooms that never store text still keep a row per message (id, seq, sender, time) so resends stay
+# idempotent; an hour is far longer than any client retries.
+LIVE_ONLY_ROW_SECONDS = 3_600.0
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    ran_at: float
+    removed: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.removed.values())
+
+
+async def do_purge_expired(db: Database, clock: Clock) -> PurgeReport:
+    now = clock.now()
+    removed: dict[str, int] = {}
+    async with db.transaction() as tx:
+        rooms = await RoomStore(tx.session).all_rooms()
+        store = MessageStore(tx.session)
+        for room in rooms:
+            rules = RoomRules.from_json(room.policy)
+            keep = rules.retention_days * DAY if rules.stores_messages else LIVE_ONLY_ROW_SECONDS
+            count = await store.purge_older_than(room.id, now - keep)
+            if count:
+                removed[room.slug] = count
+        report = PurgeReport(ran_at=now, removed=removed)
+        await JobStore(tx.session).record(JOB_NAME, now, report.total)
+    log.info("retention_purge removed=%d rooms=%d", report.total, len(removed))
+    return report
