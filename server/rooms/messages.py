@@ -73,22 +73,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
                 client_msg_id: str) -> dict[str, Any]:
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
-<<<<<<< HEAD
         room = await check_room(tx.session, request.room)
-        mode = check_joined(svc.presence, room, actor, sid)
-        store = MessageStore(tx.session)
-        existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
-        if existing is not None:
-            return _result(existing, actor, room)
-        if mode == "listener":
-            raise DomainError(ErrorCode.LISTENER_MODE, "You joined as a listener. Rejoin as a participant to "
-                              "write in this room.")
-        verdict = review(text, RoomPolicy.from_mapping(room.policy),
-                         SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
-        message = _message(room, actor, client_msg_id, verdict, now)
-        message.content_warning = request.content_warning
-=======
-        room = await check_room(tx.session, slug)
         present = check_joined(svc.presence, room, actor, sid)
         store = MessageStore(tx.session)
         existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
@@ -99,7 +84,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         verdict = review(text, rules.moderation(actor.locale), sender)
         message = _message(room, actor, client_msg_id, text, verdict, now)
->>>>>>> main
+        message.content_warning = request.content_warning
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
             if not rules.stores_messages:
