@@ -23,6 +23,7 @@ run: install web
 	$(BIN)/peerchat serve
 
 test: install web
+	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
