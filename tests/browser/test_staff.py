@@ -12,7 +12,7 @@ XSS = "<img src=x onerror=alert(1)>"
 needs_queue = pytest.mark.skipif("mod:subscribe" not in EVENTS,
                                  reason="needs the review queue (mod:subscribe, flag:new) from the modqueue branch")
 needs_sessions = pytest.mark.skipif("session:start" not in EVENTS,
-                                    reason="needs facilitated sessions (/api/sessions, session:*) from the sessions branch")
+                                    reason="needs facilitated sessions (session:*) from the sessions branch")
 
 
 async def test_staff_sign_in_opens_their_views(pages: Pages) -> None:
