@@ -14,8 +14,10 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# `npm install` honours package-lock.json's versions; `npm ci` is not used because npm here records no
+# entries for other platforms' optional packages (rollup's native builds) and then refuses its own lock.
 web:
-	@if [ -f web/package.json ]; then npm --prefix web ci --no-audit --no-fund && npm --prefix web run build; fi
+	@if [ -f web/package.json ]; then npm --prefix web install --no-audit --no-fund && npm --prefix web run build; fi
 
 run: install web
 	$(BIN)/peerchat migrate
