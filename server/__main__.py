@@ -17,6 +17,7 @@ from .errors import DomainError, ErrorCode
 from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
+from .moderation.figures import format_figures, get_team_figures
 from .rooms.catalogue import do_seed_rooms
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
@@ -102,6 +103,14 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mod_report(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        print(format_figures(await get_team_figures(db, SystemClock(), days=args.days)))
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peerchat", description="Real-time, moderated peer-support chat.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    report = commands.add_parser("mod-report", help="moderation team figures: time to claim and resolve, queue")
+    report.add_argument("--days", type=int, default=7, help="items raised in the last N days (default 7)")
+    report.set_defaults(func=cmd_mod_report)
     return parser
 
 

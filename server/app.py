@@ -1,17 +1,20 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import AsyncIterator
 
 from aiohttp import web
 
 from .clock import Clock, SystemClock
-from .http import api, health
+from .http import api, health, moderation
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .identity.tokens import TokenSigner
+from .moderation.escalation import run_review_jobs
 from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.gateway import Gateway
@@ -50,8 +53,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await sio.shutdown()
         await db.close()
 
+    async def review_jobs_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_review_jobs(app[SERVICES]))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.cleanup_ctx.append(services_ctx)
+    app.cleanup_ctx.append(review_jobs_ctx)
     app.add_routes(api.routes)
+    app.add_routes(moderation.routes)
     app.add_routes(health.routes)
     add_static_routes(app, settings.web_dir)
     return app

@@ -25,3 +25,6 @@ class Broadcaster(Protocol):
 
     async def unsubscribe(self, sid: str, topic: str) -> None:
         """Remove one connection of this process from a topic."""
+
+    async def disconnect_topic(self, topic: str) -> None:
+        """Close this process's connections subscribed to a topic (a ban, a role change)."""

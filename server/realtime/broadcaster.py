@@ -19,3 +19,7 @@ class SocketBroadcaster:
 
     async def unsubscribe(self, sid: str, topic: str) -> None:
         await self._sio.leave_room(sid, topic)
+
+    async def disconnect_topic(self, topic: str) -> None:
+        for sid in [sid for sid, _eio_sid in self._sio.manager.get_participants("/", topic)]:
+            await self._sio.disconnect(sid)

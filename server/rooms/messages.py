@@ -12,6 +12,8 @@ from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..moderation.pipeline import review
+from ..moderation.queue import raise_for_verdict
+from ..moderation.sanctions import check_can_post
 from ..moderation.policy import RoomPolicy, SenderContext
 from ..moderation.verdict import Decision, Verdict
 from ..services import Services
@@ -79,6 +81,7 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
         if mode == "listener":
             raise DomainError(ErrorCode.LISTENER_MODE, "You joined as a listener. Rejoin as a participant to "
                               "write in this room.")
+        await check_can_post(tx.session, actor.user_id, room.id, now)
         verdict = review(text, RoomPolicy.from_mapping(room.policy),
                          SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
         message = _message(room, actor, client_msg_id, verdict, now)
@@ -86,6 +89,7 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
             message.seq = await RoomStore(tx.session).next_seq(room.id)
         store.add(message)
         await tx.session.flush()
+        await raise_for_verdict(tx, svc, message, verdict, now)
         result = _result(message, actor, room)
         if message.status == "visible":
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))

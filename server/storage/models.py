@@ -85,3 +85,6 @@ class Message(Base):
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float)
+
+
+from . import review_models  # noqa: E402,F401  (the review queue's tables join Base.metadata)
