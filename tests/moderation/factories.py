@@ -3,9 +3,10 @@ stored the way the send path stores them (the pipeline is still a pass-through, 
 stands in for its output: Verdict is a value, not a mock)."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from server.identity.accounts import do_create_staff
 from server.identity.roles import Role
@@ -78,3 +79,11 @@ async def flagged_message(server: RunningServer, sender_id: str, verdict: Verdic
         await tx.session.flush()
         await raise_for_verdict(tx, svc, message, verdict, now)
     return {"id": message.id, "seq": message.seq, "status": message.status}
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Wait for the server to observe real I/O (a socket closing): polling, never business time."""
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)
