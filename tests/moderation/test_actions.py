@@ -76,7 +76,8 @@ async def test_warn_is_a_private_notice(server: RunningServer) -> None:
     author, _ = await member(server)
     watcher, _ = await member(server)
     item = await _item_for(server, mod, await say(author, "hm"))
-    assert (await mod.call("mod:warn", {"item_id": item["id"], "version": 1, "note": "  "}))["error"]["code"] == "invalid"
+    blank = await mod.call("mod:warn", {"item_id": item["id"], "version": 1, "note": "  "})
+    assert blank["error"]["code"] == "invalid"
     reply = await mod.call("mod:warn", {"item_id": item["id"], "version": 1, "note": "Please be kind."})
     assert reply["ok"]
     warning = await author.wait_for("notice", lambda n: n["code"] == "moderator_warning")

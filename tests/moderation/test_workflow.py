@@ -118,7 +118,8 @@ async def test_context_returns_neighbours_and_held_text(server: RunningServer) -
     assert [m["text"] for m in context["after"]] == ["after 0", "after 1"]
     none = await mod.call("mod:context", {"message_id": held["id"], "before": 0, "after": 0})
     assert none["before"] == [] and none["after"] == []
-    for payload, code in [({"message_id": "0" * 32}, "not_found"), ({"message_id": held["id"], "before": 51}, "invalid"),
+    for payload, code in [({"message_id": "0" * 32}, "not_found"),
+                          ({"message_id": held["id"], "before": 51}, "invalid"),
                           ({"message_id": held["id"], "before": -1}, "invalid_payload"), ({}, "invalid_payload")]:
         reply = await mod.call("mod:context", payload)
         assert reply["error"]["code"] == code, (payload, reply)
