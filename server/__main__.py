@@ -20,6 +20,7 @@ from .logs import configure_logging
 from .moderation import cli as moderation_cli
 from .moderation.policy import RoomPolicy
 from .rooms.access import check_room
+from .moderation.figures import format_figures, get_team_figures
 from .rooms.catalogue import do_seed_rooms
 from .rooms.policy import RoomRules
 from .rooms.policy_changes import do_update_room_rules_as_operator
@@ -147,6 +148,14 @@ def cmd_staff_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_mod_report(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(db: Database) -> None:
+        await check_schema(db.engine)
+        print(format_figures(await get_team_figures(db, SystemClock(), days=args.days)))
+    asyncio.run(_with_db(settings, run))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="peerchat", description="Real-time, moderated peer-support chat.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("changes", nargs="*", help="key=value: retention_days, history, contact, profanity, "
                         "held_originals")
     policy.set_defaults(func=cmd_rooms_policy)
+    report = commands.add_parser("mod-report", help="moderation team figures: time to claim and resolve, queue")
+    report.add_argument("--days", type=int, default=7, help="items raised in the last N days (default 7)")
+    report.set_defaults(func=cmd_mod_report)
     return parser
 
 

@@ -1,6 +1,8 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import AsyncIterator
 
@@ -8,12 +10,13 @@ from aiohttp import web
 
 from .background import periodic
 from .clock import Clock, SystemClock
-from .http import api, health, rooms
+from .http import api, health, moderation, rooms
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .logs import quiet_data_loggers
 from .identity.tokens import TokenSigner
+from .moderation.escalation import run_review_jobs
 from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.gateway import Gateway
@@ -55,8 +58,17 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await sio.shutdown()
         await db.close()
 
+    async def review_jobs_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(run_review_jobs(app[SERVICES]))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.cleanup_ctx.append(services_ctx)
+    app.cleanup_ctx.append(review_jobs_ctx)
     app.add_routes(api.routes)
+    app.add_routes(moderation.routes)
     app.add_routes(health.routes)
     app.add_routes(rooms.routes)
     add_static_routes(app, settings.web_dir)

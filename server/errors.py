@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     RATE_LIMITED = "rate_limited"
     CONFLICT = "conflict"
+    ALREADY_RESOLVED = "already_resolved"
+    MUTED = "muted"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
 
@@ -39,6 +41,8 @@ HTTP_STATUS = {
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.ALREADY_RESOLVED: 409,
+    ErrorCode.MUTED: 403,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
 }

@@ -8,6 +8,7 @@ from .clock import Clock
 from .identity.online import OnlineUsers
 from .identity.tokens import TokenSigner
 from .moderation.ratelimit import RateLimiter
+from .moderation.state import ModerationState
 from .rooms.presence import Presence
 from .rooms.recent import RecentMessages
 from .settings import Settings
@@ -25,3 +26,4 @@ class Services:
     online: OnlineUsers = field(default_factory=OnlineUsers)
     presence: Presence = field(default_factory=Presence)
     recent: RecentMessages = field(default_factory=RecentMessages)
+    moderation: ModerationState = field(default_factory=ModerationState)

@@ -31,6 +31,7 @@ class RateLimits:
     create_session: RateLimit | None = RateLimit(per_second=0.05, burst=10)
     login_account: RateLimit | None = RateLimit(per_second=5 / 1800, burst=5)
     login_address: RateLimit | None = RateLimit(per_second=20 / 1800, burst=20)
+    report: RateLimit | None = RateLimit(per_second=0.1, burst=5)
 
     @classmethod
     def disabled(cls) -> RateLimits:
@@ -65,6 +66,11 @@ class Settings:
     log_json: bool = False
     uvloop: bool = True
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    escalate_after: float = 60.0
+    claim_release_after: float = 120.0
+    review_tick: float = 1.0
+    escalation_webhook_url: str | None = None
+    escalation_webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def origins(self) -> list[str]:
@@ -131,6 +137,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     origins = tuple(o.strip().rstrip("/") for o in env.get("PEERCHAT_ALLOWED_ORIGINS", "").split(",") if o.strip())
     if "*" in origins:
         raise SettingsError("PEERCHAT_ALLOWED_ORIGINS must list exact origins, never '*'")
+    webhook_url = env.get("PEERCHAT_ESCALATION_WEBHOOK_URL") or None
+    webhook_secret = env.get("PEERCHAT_ESCALATION_WEBHOOK_SECRET") or None
+    if webhook_url and not (webhook_secret and len(webhook_secret) >= 16):
+        raise SettingsError("PEERCHAT_ESCALATION_WEBHOOK_SECRET (at least 16 characters) is required when "
+                            "PEERCHAT_ESCALATION_WEBHOOK_URL is set, so the receiver can verify the signature")
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        raise SettingsError("PEERCHAT_ESCALATION_WEBHOOK_URL must be an http:// or https:// URL")
     base = Settings()
     return Settings(
         host=env.get("PEERCHAT_HOST", base.host),
@@ -150,4 +163,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
         uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
         rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
+        escalate_after=_int(env, "PEERCHAT_ESCALATION_SECONDS", 60, 5, 3600),
+        claim_release_after=_int(env, "PEERCHAT_CLAIM_RELEASE_SECONDS", 120, 10, 24 * 3600),
+        escalation_webhook_url=webhook_url,
+        escalation_webhook_secret=webhook_secret,
     )

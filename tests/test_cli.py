@@ -78,3 +78,10 @@ def test_serve_answers_and_stops_on_sigterm(env: dict[str, str]) -> None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
     assert process.returncode == 0
+
+
+def test_mod_report_prints_the_team_figures(env: dict[str, str]) -> None:
+    assert _run(env, "migrate").returncode == 0
+    result = _run(env, "mod-report", "--days", "3")
+    assert result.returncode == 0, result.stderr
+    assert "queue length: 0" in result.stdout and "imminent" in result.stdout

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_retention'
-down_revision = '0001'
+down_revision = '0002_review'
 branch_labels = None
 depends_on = None
 

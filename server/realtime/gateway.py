@@ -16,6 +16,7 @@ from ..identity.accounts import get_principal
 from ..identity.principal import Principal
 from ..rooms.membership import do_leave_all
 from ..services import Services
+from . import mod_events  # noqa: F401  (registers the moderation events)
 from .events import EVENTS, Call, EventSpec
 from .payloads import Payload
 
@@ -49,6 +50,7 @@ class Gateway(socketio.AsyncNamespace):
             raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None
         self.connections[sid] = principal
         self.svc.online.add(principal, sid)
+        self.svc.moderation.connected(principal.user_id)
         await self.svc.broadcaster.subscribe(sid, user_topic(principal.user_id))
         log.info("connected user=%s role=%s", principal.user_id, principal.role.value)
         return True
@@ -58,6 +60,8 @@ class Gateway(socketio.AsyncNamespace):
         if principal is None:
             return
         self.svc.online.remove(principal, sid)
+        self.svc.moderation.disconnected(sid, principal.user_id, now=self.svc.clock.now(),
+                                         connections_left=self.svc.online.connection_count(principal.user_id))
         try:
             await do_leave_all(self.svc, actor=principal, sid=sid)
         except Exception:

@@ -86,6 +86,16 @@ async def do_leave_all(svc: Services, *, actor: Principal, sid: str) -> None:
         await _leave(svc, room_id, svc.presence.slug_of(room_id), actor, sid)
 
 
+async def remove_member(svc: Services, *, room_id: str, user_id: str) -> bool:
+    """A moderator removed this person: take each of their connections on this process out of the room."""
+    present = next((p for p in svc.presence.members(room_id) if p.principal.user_id == user_id), None)
+    if present is None:
+        return False
+    for sid in svc.presence.sids_of(room_id, user_id):
+        await _leave(svc, room_id, svc.presence.slug_of(room_id), present.principal, sid)
+    return True
+
+
 async def _leave(svc: Services, room_id: str, slug: str, actor: Principal, sid: str) -> None:
     await svc.broadcaster.unsubscribe(sid, room_topic(room_id))
     if svc.presence.remove(room_id, actor.user_id, sid) is not None:

@@ -13,6 +13,8 @@ from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..moderation.pipeline import review
 from ..moderation.policy import SenderContext
+from ..moderation.queue import raise_for_verdict
+from ..moderation.sanctions import check_not_sanctioned
 from ..moderation.verdict import Decision, Verdict
 from ..services import Services
 from ..storage.messages import MessageStore
@@ -79,7 +81,8 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
         if existing is not None:
             return _result(existing, actor, room, existing.text)
-        check_can_post(room, present)
+        check_may_post(room, present)
+        await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         verdict = review(text, rules.moderation(actor.locale), sender)
@@ -91,6 +94,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
                 message.text = None
         store.add(message)
         await tx.session.flush()
+        await raise_for_verdict(tx, svc, message, verdict, now)
         result = _result(message, actor, room, None if message.status == "blocked" else verdict.text)
         if message.status == "visible":
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))
@@ -98,7 +102,8 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
     return result
 
 
-def check_can_post(room: Room, present: Present) -> None:
+def check_may_post(room: Room, present: Present) -> None:
+    """The room's own rules for this person: participants only, current agreement accepted."""
     if present.mode == "listener":
         raise DomainError(ErrorCode.LISTENER_MODE, "You joined as a listener. Rejoin as a participant to "
                           "write in this room.")

@@ -71,6 +71,9 @@ class Presence:
     def get(self, room_id: str, user_id: str) -> Present | None:
         return self._who.get((room_id, user_id))
 
+    def sids_of(self, room_id: str, user_id: str) -> set[str]:
+        return set(self._rooms.get(room_id, {}).get(user_id, ()))
+
     def count(self, room_id: str) -> int:
         return len(self._rooms.get(room_id, ()))
 

@@ -1,12 +1,11 @@
 """How rooms and messages look on the wire (docs/protocol.md); one place so every event agrees."""
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from ..clock import iso
 from ..moderation.notices import CRISIS
-from ..moderation.resources import resources_for
+from ..moderation.resources import resources_json
 from ..storage.models import Message, Room, User
 from .policy import RoomRules
 
@@ -48,9 +47,5 @@ def notice_shape(code: str, message: str, locale: str) -> dict[str, Any]:
     carries the help available where the person is."""
     notice: dict[str, Any] = {"code": code, "message": message}
     if code == CRISIS.code:
-        notice["resources"] = resources_shape(locale)
+        notice["resources"] = resources_json(locale)
     return notice
-
-
-def resources_shape(locale: str) -> list[dict[str, Any]]:
-    return [asdict(resource) for resource in resources_for(locale)]

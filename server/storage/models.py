@@ -98,3 +98,7 @@ class JobRun(Base):
     last_run_at: Mapped[float] = mapped_column(Float)
     last_removed: Mapped[int] = mapped_column(Integer)
     runs: Mapped[int] = mapped_column(Integer)
+
+
+
+from . import review_models  # noqa: E402,F401  (the review queue's tables join Base.metadata)

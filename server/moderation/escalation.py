@@ -1,0 +1,118 @@
+"""The review queue's background job: escalate imminent items nobody has claimed, and hand back the
+claims of moderators who went away. Driven by the injected clock; tests call run_escalation_tick().
+
+An escalation re-alerts every moderator and admin (`flag:escalated` on their own topics, so it reaches
+them even when they are not watching the queue) and, when configured, POSTs a signed webhook that
+carries ids and triage only, never a message or a pseudonym.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+import aiohttp
+import orjson
+
+from ..broadcast import user_topic
+from ..clock import iso
+from ..services import Services
+from ..storage.review import ReviewStore
+from ..storage.sanctions import SanctionStore
+from .audit import record
+from .queue import publish_item
+from .shapes import item_shape
+
+log = logging.getLogger("peerchat.moderation")
+
+WEBHOOK_TIMEOUT = 5.0
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>." + body): the receiver recomputes and compares."""
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+async def run_escalation_tick(svc: Services) -> None:
+    await escalate_unclaimed(svc)
+    await release_abandoned_claims(svc)
+
+
+async def escalate_unclaimed(svc: Services) -> int:
+    now = svc.clock.now()
+    async with svc.db.transaction() as tx:
+        store = ReviewStore(tx.session)
+        due = await store.due_for_escalation(now - svc.settings.escalate_after)
+        for item in due:
+            item.escalated_at, item.version, item.updated_at = now, item.version + 1, now
+            record(tx.session, actor=None, action="escalate", target_type=item.target_type,
+                   target_id=item.target_id, now=now, item_id=item.id, room_id=item.room_id,
+                   waited=round(now - item.created_at, 1))
+        await tx.session.flush()
+        shapes = [item_shape(await store.row(item.id)) for item in due]
+        staff = await SanctionStore(tx.session).moderator_ids() if due else []
+    for shape in shapes:
+        svc.moderation.metrics.escalations += 1
+        log.warning("crisis_item_escalated item=%s unclaimed_for=%ss", shape["id"], svc.settings.escalate_after)
+        await publish_item(svc, "flag:updated", shape)
+        for user_id in staff:
+            await svc.broadcaster.publish(user_topic(user_id), "flag:escalated", {"item": shape})
+        await _post_webhook(svc, shape, now)
+    return len(shapes)
+
+
+async def _post_webhook(svc: Services, shape: dict[str, Any], now: float) -> None:
+    url, secret = svc.settings.escalation_webhook_url, svc.settings.escalation_webhook_secret
+    if not url or not secret:
+        return
+    body = orjson.dumps({"event": "crisis.escalated", "sent_at": iso(now), "item": {
+        key: shape[key] for key in ("id", "kind", "severity", "priority", "room", "created_at", "escalated_at")}})
+    timestamp = str(int(now))
+    headers = {"Content-Type": "application/json", "X-Peerchat-Timestamp": timestamp,
+               "X-Peerchat-Signature": sign(secret, timestamp, body)}
+    outcome = "error"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT)) as http:
+            async with http.post(url, data=body, headers=headers) as response:
+                outcome = str(response.status)
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        outcome = type(error).__name__
+    if not outcome.startswith("2"):
+        svc.moderation.metrics.webhook_failures += 1
+        log.error("escalation_webhook_failed item=%s outcome=%s", shape["id"], outcome)
+
+
+async def release_abandoned_claims(svc: Services) -> int:
+    """Claims of moderators offline longer than claim_release_after go back to the team."""
+    now = svc.clock.now()
+    gone = svc.moderation.offline_before(now - svc.settings.claim_release_after)
+    if not gone:
+        return 0
+    async with svc.db.transaction() as tx:
+        store = ReviewStore(tx.session)
+        items = await store.claimed_by_any(gone)
+        for item in items:
+            record(tx.session, actor=None, action="claim.expire", target_type=item.target_type,
+                   target_id=item.target_id, now=now, item_id=item.id, room_id=item.room_id,
+                   moderator_id=item.claimed_by)
+            item.status, item.claimed_by, item.claimed_at = "pending", None, None
+            item.version, item.updated_at = item.version + 1, now
+        await tx.session.flush()
+        shapes = [item_shape(await store.row(item.id)) for item in items]
+    svc.moderation.forget_offline(gone)
+    svc.moderation.metrics.claims_released += len(shapes)
+    for shape in shapes:
+        await publish_item(svc, "flag:updated", shape)
+    return len(shapes)
+
+
+async def run_review_jobs(svc: Services) -> None:
+    """The cleanup_ctx task: one tick per `review_tick` seconds, surviving any single failure."""
+    while True:
+        await asyncio.sleep(svc.settings.review_tick)
+        try:
+            await run_escalation_tick(svc)
+        except Exception:
+            log.exception("review_tick_failed")

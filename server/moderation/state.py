@@ -1,0 +1,47 @@
+"""What this process knows about moderators right now: who is subscribed to the queue, who went offline
+when (for releasing abandoned claims), and counters the ops helper can export to Prometheus.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(slots=True)
+class ModerationMetrics:
+    flags_raised: int = 0
+    crisis_flags: int = 0
+    crisis_without_moderator: int = 0
+    escalations: int = 0
+    webhook_failures: int = 0
+    claims_released: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class ModerationState:
+    subscribers: dict[str, str] = field(default_factory=dict)
+    offline_since: dict[str, float] = field(default_factory=dict)
+    metrics: ModerationMetrics = field(default_factory=ModerationMetrics)
+
+    def subscribe(self, sid: str, user_id: str) -> None:
+        self.subscribers[sid] = user_id
+
+    def moderators_online(self) -> int:
+        return len(set(self.subscribers.values()))
+
+    def connected(self, user_id: str) -> None:
+        self.offline_since.pop(user_id, None)
+
+    def disconnected(self, sid: str, user_id: str, *, now: float, connections_left: int) -> None:
+        self.subscribers.pop(sid, None)
+        if connections_left == 0:
+            self.offline_since[user_id] = now
+
+    def offline_before(self, cutoff: float) -> list[str]:
+        return [user_id for user_id, since in self.offline_since.items() if since <= cutoff]
+
+    def forget_offline(self, user_ids: list[str]) -> None:
+        for user_id in user_ids:
+            self.offline_since.pop(user_id, None)

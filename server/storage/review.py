@@ -1,0 +1,101 @@
+"""SQL for the review queue: idempotent upserts, locked reads for versioned actions, the ordered queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from .models import Room, User
+from .review_models import ReviewItem, ReviewSignal
+
+OPEN = ("pending", "claimed")
+QueueKey = tuple[int, int, float, str]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    """An item with what its wire shape needs: the room's slug, the person concerned, the claimer."""
+
+    item: ReviewItem
+    room_slug: str | None
+    subject: User
+    claimer: User | None
+
+
+def insert_ignoring_duplicates(session: AsyncSession, model: Any, values: dict[str, Any]) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for either dialect: concurrent upserts never raise."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).values(**values).on_conflict_do_nothing()
+
+
+def queue_key(item: ReviewItem) -> QueueKey:
+    return (item.tier, item.score, item.created_at, item.id)
+
+
+class ReviewStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def insert_if_absent(self, values: dict[str, Any]) -> bool:
+        """Create the item for a target unless one exists; True when this call created it."""
+        result = await self.session.execute(insert_ignoring_duplicates(self.session, ReviewItem, values))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def add_signal(self, values: dict[str, Any]) -> bool:
+        """Record one reporter's signal; False when that reporter already signalled this item."""
+        result = await self.session.execute(insert_ignoring_duplicates(self.session, ReviewSignal, values))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def lock_target(self, target_type: str, target_id: str) -> ReviewItem:
+        found = await self.session.execute(select(ReviewItem).where(
+            ReviewItem.target_type == target_type, ReviewItem.target_id == target_id).with_for_update())
+        return found.scalar_one()
+
+    async def lock(self, item_id: str) -> ReviewItem | None:
+        """The item, row-locked until commit so two moderators' actions serialise on it."""
+        found = await self.session.execute(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update())
+        return found.scalar_one_or_none()
+
+    async def rows(self, *conditions: Any, after: QueueKey | None = None, limit: int = 100) -> list[ItemRow]:
+        """Items in queue order (tier, score high first; then oldest first), after a keyset cursor."""
+        subject, claimer = aliased(User), aliased(User)
+        query = (select(ReviewItem, Room.slug, subject, claimer)
+                 .join(subject, subject.id == ReviewItem.subject_id)
+                 .outerjoin(Room, Room.id == ReviewItem.room_id)
+                 .outerjoin(claimer, claimer.id == ReviewItem.claimed_by)
+                 .where(*conditions))
+        if after is not None:
+            tier, score, created, item_id = after
+            query = query.where(or_(
+                ReviewItem.tier < tier,
+                and_(ReviewItem.tier == tier, ReviewItem.score < score),
+                and_(ReviewItem.tier == tier, ReviewItem.score == score, ReviewItem.created_at > created),
+                and_(ReviewItem.tier == tier, ReviewItem.score == score, ReviewItem.created_at == created,
+                     ReviewItem.id > item_id)))
+        query = query.order_by(ReviewItem.tier.desc(), ReviewItem.score.desc(), ReviewItem.created_at,
+                               ReviewItem.id).limit(limit)
+        return [ItemRow(i, slug, s, c) for i, slug, s, c in (await self.session.execute(query)).all()]
+
+    async def row(self, item_id: str) -> ItemRow:
+        return (await self.rows(ReviewItem.id == item_id, limit=1))[0]
+
+    async def due_for_escalation(self, cutoff: float) -> Sequence[ReviewItem]:
+        found = await self.session.execute(select(ReviewItem).where(
+            ReviewItem.status == "pending", ReviewItem.tier >= 5, ReviewItem.escalated_at.is_(None),
+            ReviewItem.created_at <= cutoff).with_for_update())
+        return found.scalars().all()
+
+    async def claimed_by_any(self, user_ids: Sequence[str]) -> Sequence[ReviewItem]:
+        found = await self.session.execute(select(ReviewItem).where(
+            ReviewItem.status == "claimed", ReviewItem.claimed_by.in_(user_ids)).with_for_update())
+        return found.scalars().all()
+
+    async def since(self, start: float) -> Sequence[ReviewItem]:
+        """Items created since `start`, plus every open one: what the team figures are computed from."""
+        found = await self.session.execute(select(ReviewItem).where(
+            or_(ReviewItem.created_at >= start, ReviewItem.status.in_(OPEN))))
+        return found.scalars().all()

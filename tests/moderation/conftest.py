@@ -1,0 +1,11 @@
+"""Moderation tests drive the review job by hand (run_escalation_tick), so the background tick is slowed."""
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import RunningServer, ServerFactory
+
+
+@pytest.fixture
+async def server(make_server: ServerFactory) -> RunningServer:
+    return await make_server(review_tick=3600.0)
