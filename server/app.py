@@ -1,13 +1,15 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from typing import AsyncIterator
 
 from aiohttp import web
 
 from .clock import Clock, SystemClock
-from .http import api, health
+from .http import api, health, sessions
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
@@ -16,6 +18,7 @@ from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
+from .rooms.sessions.lifecycle import run_session_ticker
 from .services import Services
 from .settings import Settings
 from .storage.database import Database
@@ -50,8 +53,20 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await sio.shutdown()
         await db.close()
 
+    async def session_ticker_ctx(app: web.Application) -> AsyncIterator[None]:
+        if not settings.session_tick_seconds:
+            yield
+            return
+        task = asyncio.create_task(run_session_ticker(app[SERVICES], settings.session_tick_seconds))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     app.cleanup_ctx.append(services_ctx)
+    app.cleanup_ctx.append(session_ticker_ctx)
     app.add_routes(api.routes)
+    app.add_routes(sessions.routes)
     app.add_routes(health.routes)
     add_static_routes(app, settings.web_dir)
     return app

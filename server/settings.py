@@ -62,6 +62,7 @@ class Settings:
     log_json: bool = False
     uvloop: bool = True
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    session_tick_seconds: float = 5.0
 
     @property
     def origins(self) -> list[str]:
@@ -136,5 +137,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("PEERCHAT_LOG_LEVEL", "INFO").upper(),
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
         uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
+        session_tick_seconds=_int(env, "PEERCHAT_SESSION_TICK_SECONDS", 5, 0, 300),
         rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
     )

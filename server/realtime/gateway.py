@@ -15,6 +15,7 @@ from ..identity.accounts import get_principal
 from ..identity.principal import Principal
 from ..rooms.membership import do_leave_all
 from ..services import Services
+from . import session_events  # noqa: F401  (registers the session events)
 from .events import EVENTS, Call, EventSpec
 from .payloads import Payload
 

@@ -19,6 +19,7 @@ from ..storage.messages import MessageStore
 from ..storage.models import Message, Room
 from ..storage.rooms import RoomStore
 from .access import check_joined, check_room
+from .sessions.posting import check_session_allows_post
 from .shapes import message_shape, notice_shape
 
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -79,6 +80,7 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
         if mode == "listener":
             raise DomainError(ErrorCode.LISTENER_MODE, "You joined as a listener. Rejoin as a participant to "
                               "write in this room.")
+        await check_session_allows_post(tx.session, room, actor, now)
         verdict = review(text, RoomPolicy.from_mapping(room.policy),
                          SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
         message = _message(room, actor, client_msg_id, verdict, now)

@@ -14,7 +14,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ID = String(32)
+ID: String = String(32)
 
 
 class Base(DeclarativeBase):
@@ -85,3 +85,7 @@ class Message(Base):
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     notices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float)
+
+
+# Imported here so Alembic and the test harness see every table through Base.metadata.
+from .session_models import GroupSession, SessionEvent, SessionFeedback, SessionParticipant  # noqa: E402,F401
