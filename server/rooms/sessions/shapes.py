@@ -44,8 +44,8 @@ async def describe(session: AsyncSession, rows: list[GroupSession]) -> list[dict
     users = await store.users(uid for row in rows for uid in row.facilitators)
     names = {uid: user.pseudonym for uid, user in users.items()}
     room_ids = list({row.room_id for row in rows})
-    slugs = dict((await session.execute(select(Room.id, Room.slug).where(Room.id.in_(room_ids)))).tuples().all()) \
-        if room_ids else {}
+    found = await session.execute(select(Room.id, Room.slug).where(Room.id.in_(room_ids))) if room_ids else None
+    slugs = {room_id: slug for room_id, slug in found.all()} if found else {}
     roster: dict[str, list[SessionParticipant]] = {row.id: [] for row in rows}
     for person in await store.roster([row.id for row in rows]):
         roster[person.session_id].append(person)
