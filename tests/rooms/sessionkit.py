@@ -9,6 +9,7 @@ import aiohttp
 from server.identity.accounts import do_create_staff
 from server.identity.roles import Role
 from server.rooms.sessions.lifecycle import run_session_tick
+from server.rooms.sessions.scheduling import get_session
 from tests.harness import Client, RunningServer
 
 
@@ -57,16 +58,19 @@ async def open_lobby(server: RunningServer, session: dict[str, Any]) -> None:
     """Move the clock to the session's lobby time and run the scheduler once."""
     opens = datetime.fromisoformat(session["opens_at"]).timestamp()
     server.clock.advance(max(0.0, opens - server.clock.now()) + 1)
-    assert (session["id"], "open") in await run_session_tick(server.services)
+    await run_session_tick(server.services)
+    assert (await get_session(server.services, session["id"]))["state"] == "open"
 
 
 async def join(server: RunningServer, session_id: str, mode: str = "participant",
-               pseudonym: str | None = None) -> tuple[Client, dict[str, Any]]:
-    """A new peer who joins the session's room and then the session."""
-    client = await server.joined_peer("anxiety", pseudonym=pseudonym)
+               pseudonym: str | None = None) -> tuple[Client, str, dict[str, Any]]:
+    """A new peer who joins the session's room and then the session: (client, user id, session:join reply)."""
+    client = await server.peer(pseudonym)
+    joined = await client.call("room:join", {"room": "anxiety", "accept_agreement": True})
+    assert joined["ok"], joined
     reply = await client.call("session:join", {"session": session_id, "as": mode})
     assert reply["ok"], reply
-    return client, reply
+    return client, joined["you"]["id"], reply
 
 
 async def send(client: Client, text: str, msg_id: str, room: str = "anxiety") -> dict[str, Any]:
