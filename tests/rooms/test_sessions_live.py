@@ -181,3 +181,84 @@ async def test_slow_mode_mute_rounds_and_lock(server: RunningServer) -> None:
     await console.call("session:unlock", {"session": sid})
     assert (await late.call("session:join", {"session": sid}))["status"] == "in"
 
+
+
+async def test_pin_break_hands_and_remove(server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
+    fran = await staff_token(server, "facilitator", "fran")
+    console = await staff_in_room(server, fran)
+    session = await schedule(server, fran)
+    sid = session["id"]
+    await open_lobby(server, session)
+    ana, ana_id, _ = await join(server, sid, pseudonym="Ana")
+    bea, bea_id, _ = await join(server, sid, pseudonym="Bea")
+    pinned = await console.call("session:pin", {"session": sid, "text": "Agenda: check-in, topic, closing round"})
+    assert pinned["session"]["controls"]["pinned"]["text"].startswith("Agenda")
+    stored = await send(ana, "a message worth keeping", "p1")
+    pinned = await console.call("session:pin", {"session": sid, "message": stored["message"]["id"]})
+    assert pinned["session"]["controls"]["pinned"]["message"] == stored["message"]["id"]
+    assert (await console.call("session:pin", {"session": sid, "message": "nope"}))["error"]["code"] == "not_found"
+    assert (await console.call("session:pin", {"session": sid}))["session"]["controls"]["pinned"] is None
+    assert (await ana.call("hand:raise", {"session": sid}))["position"] == 1
+    assert (await bea.call("hand:raise", {"session": sid}))["position"] == 2
+    state = await console.wait_for("session:state", lambda s: len(s["controls"]["hands"]) == 2)
+    assert [h["pseudonym"] for h in state["controls"]["hands"]] == ["Ana", "Bea"]
+    assert (await ana.call("hand:lower", {"session": sid}))["position"] is None
+    lowered = await console.call("hand:lower", {"session": sid, "user": bea_id})
+    assert lowered["session"]["controls"]["hands"] == []
+    assert (await ana.call("hand:lower", {"session": sid, "user": bea_id}))["error"]["code"] == "forbidden"
+    started = await console.call("session:start", {"session": sid})
+    assert started["ok"]
+    on_break = await console.call("session:break", {"session": sid, "minutes": 10})
+    assert on_break["session"]["controls"]["break_until"] is not None
+    server.clock.advance(599)
+    assert await run_session_tick(server.services) == []
+    server.clock.advance(2)
+    assert await run_session_tick(server.services) == [(sid, "break_over")]
+    await ana.wait_for("session:state", lambda s: s["state"] == "live" and s["controls"]["break_until"] is None
+                       and s["version"] > on_break["session"]["version"])
+    with caplog.at_level(logging.INFO, logger="peerchat.sessions"):
+        removed = await console.call("session:remove", {"session": sid, "user": bea_id, "text": "hostile to others"})
+    assert removed["session"]["attending"] == 1
+    await bea.wait_for("session:removed")
+    assert (await send(bea, "let me back", "b9"))["error"]["code"] == "not_in_session"
+    assert (await bea.call("session:join", {"session": sid}))["error"]["code"] == "forbidden"
+    async with server.services.db.read() as db:
+        events = await SessionStore(db).events(sid)
+    removal = next(e for e in events if e.action == "removed")
+    assert removal.target_id == bea_id and removal.detail == {"reason": "hostile to others"}
+    assert f"audit={removal.id}" in caplog.text and "hostile" not in caplog.text
+    assert (await console.call("session:mute", {"session": sid, "user": bea_id}))["error"]["code"] == "not_in_session"
+    assert (await console.call("session:mute", {"session": sid}))["error"]["code"] == "invalid"
+    assert ana_id
+
+
+async def test_confidential_transcript_is_deleted_at_the_end(server: RunningServer) -> None:
+    fran = await staff_token(server, "facilitator", "fran")
+    console = await staff_in_room(server, fran)
+    before = await server.joined_peer()
+    assert (await send(before, "said before the session", "o1"))["ok"]
+    session = await schedule(server, fran, confidential=True)
+    await open_lobby(server, session)
+    ana, _, _ = await join(server, session["id"])
+    assert (await send(ana, "something very personal", "s1"))["ok"]
+    await console.call("session:start", {"session": session["id"]})
+    assert (await send(ana, "more of it", "s2"))["ok"]
+    await console.call("session:end", {"session": session["id"]})
+    await ana.wait_for("session:transcript_deleted", lambda e: e["room"] == "anxiety")
+    history = await ana.call("message:history", {"room": "anxiety"})
+    assert [m["text"] for m in history["messages"]] == ["said before the session"]
+
+
+async def test_live_state_survives_a_restart(make_server: ServerFactory) -> None:
+    first = await make_server(session_tick_seconds=0)
+    fran = await staff_token(first, "facilitator", "fran")
+    console = await staff_in_room(first, fran)
+    session = await schedule(first, fran)
+    await open_lobby(first, session)
+    await console.call("session:slow_mode", {"session": session["id"], "seconds": 45})
+    await console.call("session:lock", {"session": session["id"]})
+    await first.stop()
+    second = await make_server(session_tick_seconds=0)
+    status, reply = await http(second, "GET", f"/api/sessions/{session['id']}", fran)
+    assert status == 200 and reply["session"]["state"] == "open"
+    assert reply["session"]["controls"]["slow_mode"] == 45 and reply["session"]["controls"]["locked"] is True
