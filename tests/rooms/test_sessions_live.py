@@ -137,8 +137,8 @@ async def test_listeners_and_people_outside_the_session(server: RunningServer) -
     reply = await griever.call("session:join", {"session": closed["id"], "as": "listener"})
     assert reply["error"]["code"] == "listeners_not_allowed"
     for bad in ({"session": session["id"], "as": "lurker"}, {"session": "x" * 33}, {"session": "nope"}):
-        assert (await griever.call("session:join", bad))["error"]["code"] in {"invalid", "invalid_payload",
-                                                                             "not_found"}
+        code = (await griever.call("session:join", bad))["error"]["code"]
+        assert code in {"invalid", "invalid_payload", "not_found"}
 
 
 async def test_slow_mode_mute_rounds_and_lock(server: RunningServer) -> None:
@@ -180,7 +180,6 @@ async def test_slow_mode_mute_rounds_and_lock(server: RunningServer) -> None:
     assert (await send(late, "let me in", "z1"))["error"]["code"] == "session_locked"
     await console.call("session:unlock", {"session": sid})
     assert (await late.call("session:join", {"session": sid}))["status"] == "in"
-
 
 
 async def test_pin_break_hands_and_remove(server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
