@@ -86,12 +86,15 @@ async def do_leave_session(svc: Services, *, actor: Principal, session_id: str) 
 
 async def on_member_left_room(svc: Services, room_id: str, user_id: str) -> None:
     """Hooked into room leave/disconnect: someone who left the room frees their place for the waitlist."""
+    async with svc.db.read() as session:
+        active = await SessionStore(session).active_in_room(room_id)
+    if active is None:
+        return
     async with svc.db.transaction() as tx:
         store = SessionStore(tx.session)
-        active = await store.active_in_room(room_id)
-        row = await store.get(active.id, lock=True) if active else None
-        person = await store.participant(row.id, user_id, lock=True) if row else None
-        if row is None or person is None or person.status not in ("in", "waitlisted"):
+        row = await check_session(store, active.id, lock=True)
+        person = await store.participant(row.id, user_id, lock=True)
+        if person is None or person.status not in ("in", "waitlisted"):
             return
         await release(svc, tx, store, row, person, "left")
         await queue_state(svc, tx, row)
