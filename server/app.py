@@ -1,7 +1,6 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import AsyncIterator
@@ -10,18 +9,19 @@ from aiohttp import web
 
 from .background import periodic
 from .clock import Clock, SystemClock
-from .http import api, health, moderation, rooms
+from .http import api, health, moderation, rooms, sessions
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .logs import quiet_data_loggers
 from .identity.tokens import TokenSigner
-from .moderation.escalation import run_review_jobs
+from .moderation.escalation import run_escalation_tick
 from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
 from .rooms.retention import do_purge_expired
+from .rooms.sessions.lifecycle import run_session_tick
 from .services import Services
 from .settings import Settings
 from .storage.database import Database
@@ -53,22 +53,28 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         sio.register_namespace(Gateway(services))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
-        async with periodic("retention_purge", settings.purge_interval, lambda: do_purge_expired(db, clock)):
-            yield
+        yield
         await sio.shutdown()
         await db.close()
 
-    async def review_jobs_ctx(app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(run_review_jobs(app[SERVICES]))
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
+        """Background jobs, in every process: each is safe to run more than once (conditional updates)."""
+        svc = app[SERVICES]
+        async with contextlib.AsyncExitStack() as jobs:
+            await jobs.enter_async_context(periodic("retention_purge", settings.purge_interval,
+                                                    lambda: do_purge_expired(svc.db, svc.clock)))
+            await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
+                                                    lambda: run_escalation_tick(svc)))
+            if settings.session_tick_seconds:
+                await jobs.enter_async_context(periodic("session_transitions", settings.session_tick_seconds,
+                                                        lambda: run_session_tick(svc)))
+            yield
 
     app.cleanup_ctx.append(services_ctx)
-    app.cleanup_ctx.append(review_jobs_ctx)
+    app.cleanup_ctx.append(jobs_ctx)
     app.add_routes(api.routes)
     app.add_routes(moderation.routes)
+    app.add_routes(sessions.routes)
     app.add_routes(health.routes)
     app.add_routes(rooms.routes)
     add_static_routes(app, settings.web_dir)

@@ -24,6 +24,11 @@ class ErrorCode(StrEnum):
     MUTED = "muted"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
+    SLOW_MODE = "slow_mode"
+    NOT_YOUR_TURN = "not_your_turn"
+    SESSION_LOCKED = "session_locked"
+    NOT_IN_SESSION = "not_in_session"
+    SESSION_NOT_OPEN = "session_not_open"
 
 
 HTTP_STATUS = {
@@ -45,6 +50,11 @@ HTTP_STATUS = {
     ErrorCode.MUTED: 403,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.SLOW_MODE: 429,
+    ErrorCode.NOT_YOUR_TURN: 403,
+    ErrorCode.SESSION_LOCKED: 403,
+    ErrorCode.NOT_IN_SESSION: 403,
+    ErrorCode.SESSION_NOT_OPEN: 409,
 }
 
 

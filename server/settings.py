@@ -71,6 +71,7 @@ class Settings:
     review_tick: float = 1.0
     escalation_webhook_url: str | None = None
     escalation_webhook_secret: str | None = field(default=None, repr=False)
+    session_tick_seconds: float = 5.0
 
     @property
     def origins(self) -> list[str]:
@@ -162,6 +163,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("PEERCHAT_LOG_LEVEL", "INFO").upper(),
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
         uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
+        session_tick_seconds=_int(env, "PEERCHAT_SESSION_TICK_SECONDS", 5, 0, 300),
         rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
         escalate_after=_int(env, "PEERCHAT_ESCALATION_SECONDS", 60, 5, 3600),
         claim_release_after=_int(env, "PEERCHAT_CLAIM_RELEASE_SECONDS", 120, 10, 24 * 3600),

@@ -106,13 +106,3 @@ async def release_abandoned_claims(svc: Services) -> int:
     for shape in shapes:
         await publish_item(svc, "flag:updated", shape)
     return len(shapes)
-
-
-async def run_review_jobs(svc: Services) -> None:
-    """The cleanup_ctx task: one tick per `review_tick` seconds, surviving any single failure."""
-    while True:
-        await asyncio.sleep(svc.settings.review_tick)
-        try:
-            await run_escalation_tick(svc)
-        except Exception:
-            log.exception("review_tick_failed")

@@ -17,6 +17,7 @@ from ..identity.principal import Principal
 from ..rooms.membership import do_leave_all
 from ..services import Services
 from . import mod_events  # noqa: F401  (registers the moderation events)
+from . import session_events  # noqa: F401  (registers the session events)
 from .events import EVENTS, Call, EventSpec
 from .payloads import Payload
 

@@ -12,6 +12,7 @@ from ..storage.rooms import RoomStore
 from ..moderation.policy import ContactAction
 from .policy import HistoryVisibility, RoomRules
 from .presence import Presence
+from .sessions.scheduling import next_session_by_room
 from .shapes import room_shape
 
 BASE_AGREEMENT = (
@@ -88,4 +89,6 @@ async def do_seed_rooms(db: Database, clock: Clock) -> list[str]:
 async def list_rooms(db: Database, presence: Presence) -> list[dict[str, Any]]:
     async with db.read() as session:
         rooms = await RoomStore(session).list_open()
-    return [room_shape(room, online=presence.count(room.id)) for room in rooms]
+    upcoming = await next_session_by_room(db)
+    return [{**room_shape(room, online=presence.count(room.id)), "next_session": upcoming.get(room.id)}
+            for room in rooms]

@@ -15,6 +15,7 @@ from .access import check_room
 from .history import visible_since
 from .policy import RoomRules
 from .presence import Present
+from .sessions.attendance import on_member_left_room
 from .shapes import message_shape, room_shape, user_shape
 
 MODES = ("participant", "listener")
@@ -101,3 +102,4 @@ async def _leave(svc: Services, room_id: str, slug: str, actor: Principal, sid: 
     if svc.presence.remove(room_id, actor.user_id, sid) is not None:
         await svc.broadcaster.publish(room_topic(room_id), "member:left",
                                       {"room": slug, "member": actor.public()})
+        await on_member_left_room(svc, room_id, actor.user_id)

@@ -23,6 +23,7 @@ from ..storage.rooms import RoomStore
 from .access import check_joined, check_room
 from .policy import RoomRules
 from .presence import Present
+from .sessions.posting import check_session_allows_post
 from .shapes import message_shape, notice_shape
 
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -83,6 +84,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
             return _result(existing, actor, room, existing.text)
         check_may_post(room, present)
         await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
+        await check_session_allows_post(tx.session, room, actor, now)
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         verdict = review(text, rules.moderation(actor.locale), sender)

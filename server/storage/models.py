@@ -15,7 +15,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ID = String(32)
+ID: String = String(32)
 
 
 class Base(DeclarativeBase):
@@ -102,3 +102,5 @@ class JobRun(Base):
 
 
 from . import review_models  # noqa: E402,F401  (the review queue's tables join Base.metadata)
+# Imported here so Alembic and the test harness see every table through Base.metadata.
+from .session_models import GroupSession, SessionEvent, SessionFeedback, SessionParticipant  # noqa: E402,F401
