@@ -2,7 +2,8 @@
 
 A line in a lexicon file reads `severity rule.id: pattern`. In a pattern, words are matched on
 normalised text; `word*` matches any ending (inflection); `(a b|c)` is a choice; `[a b|c]` is
-optional; `~` allows up to three other words in between (`~5`: up to five); an apostrophe is optional.
+optional; `~` allows up to three other words in between (`~5`: up to five); `$` requires the end of a
+clause right after (punctuation, a line end or the end of the message); an apostrophe is optional.
 Each rule is only tried when its rarest required word occurs, which keeps a message to a few
 regex searches however long the lexicon grows.
 """
@@ -17,7 +18,8 @@ import ahocorasick
 from .normalize import normalize
 from .verdict import Severity
 
-_TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|[^\s()\[\]|~]+")
+_TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|\$|[^\s()\[\]|~$]+")
+_CLAUSE_END = r"(?=[ \t]*(?:[\n.!?,;:)]|$))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +62,22 @@ class _Parser:
             if token.startswith("~"):
                 parts.append(r"(?:\W+[\w']+){0,%d}" % int(token[1:] or 3))
                 continue
+            if token == "$":
+                parts.append(_CLAUSE_END)
+                continue
             if token in ("(", "["):
-                regex, anchors = self.choice(")" if token == "(" else "]")
+                alternatives, anchors = self.choice(")" if token == "(" else "]")
                 optional = token == "["
             else:
                 regex, anchor = _word(token)
-                anchors, optional = frozenset({anchor}), False
-            if optional:
-                parts.append(r"(?:\W+(?:%s))?" % regex if separate else r"(?:(?:%s)\W+)?" % regex)
-            else:
-                parts.append((r"\W+" if separate else "") + regex)
+                alternatives, anchors, optional = [regex], frozenset({anchor}), False
+            parts.append(_joined(alternatives, separate, optional))
+            if not optional:
                 required.append(anchors)
                 separate = True
         return "".join(parts), required
 
-    def choice(self, closer: str) -> tuple[str, frozenset[str]]:
+    def choice(self, closer: str) -> tuple[list[str], frozenset[str]]:
         alternatives: list[str] = []
         anchors: set[str] = set()
         while True:
@@ -84,7 +87,17 @@ class _Parser:
             token = self.tokens[self.position]
             self.position += 1
             if token == closer:
-                return "(?:%s)" % "|".join(alternatives), frozenset(anchors)
+                return alternatives, frozenset(anchors)
+
+
+def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
+    """A choice with its separator; a clause end (`$`) needs none, so it stands outside the separator."""
+    words = "(?:%s)" % "|".join(a for a in alternatives if a != _CLAUSE_END)
+    if optional:
+        regex = r"(?:\W+%s)?" % words if separate else r"(?:%s\W+)?" % words
+    else:
+        regex = (r"\W+" if separate else "") + words
+    return f"(?:{regex}|{_CLAUSE_END})" if _CLAUSE_END in alternatives else regex
 
 
 def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
@@ -147,9 +160,9 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for context words ("not", "used to"), matched as whole words on normalised text."""
+    """One regex for context words ("not", "used to"), whole words or possessives ("mum's") on normalised text."""
     alternatives = sorted({re.escape(normalize(c).text).replace("'", "'?") for c in cues}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
+    return re.compile(r"(?<![\w'])(?:%s)(?:'s)?(?![\w'])" % "|".join(alternatives))
 
 
 def preceded_by(cues: re.Pattern[str], text: str, start: int, window: int = 40) -> bool:
