@@ -5,6 +5,7 @@ lists, and prints figures. Nothing here is tuned to single posts: it only measur
 """
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -127,6 +128,9 @@ def run_all(data: Path) -> int:
     """Print every figure; the exit code is 0 (figures are reported, not asserted)."""
     sdcnl = list(_read(data / "sdcnl.jsonl"))
     davidson = list(_read(data / "davidson.jsonl"))
+    # Tweets come HTML-escaped ("&amp;", "Jap&#243;n"); people in a chat type the characters themselves.
+    for row in davidson:
+        row["text"] = html.unescape(str(row["text"]))
     neither = [str(r["text"]) for r in davidson if r["label"] == "neither"]
     offensive = [str(r["text"]) for r in davidson if r["label"] in ("offensive", "hate")]
     print("crisis")
