@@ -10,22 +10,27 @@ growth, so "I'm 42", "at 3pm", "on 12 May" or "in 2019" never start or join an a
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import ahocorasick
 
 from .verdict import Span
 
+_SUFFIXES = (
+    "strasse straße straat stræde stræti straeti str katu kuja tie vej vägen gatan gata gate veien vegen stien "
+    "braut laan weg plein platz gasse gade allee damm torg"
+).split()
+# A word ending in a street suffix ("Populierenstraat"), checked at the word's end in linear time.
+_SUFFIXED = r"[^\W\d_]*(?![^\W\d_])(?:%s)" % "|".join(
+    "(?<=%s)" % "|".join(sorted(group)) for group in ({s for s in _SUFFIXES if len(s) == n} for n in {len(s) for s in _SUFFIXES})
+)
 _STREET = (
     r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
     r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|viale|piazza|plaza|rua|rúa|calle|"
-    r"avda|avenida|rue|ul|ulica|utca|út|útja|tér|"
-    r"[^\W\d_]{0,24}(?:strasse|straße|straat|stræde|stræti|straeti|str|katu|kuja|tie|vej|vägen|gatan|gata|gate|"
-    r"veien|vegen|stien|braut|laan|weg|plein|platz|gasse|gade|allee|damm|torg))"
+    r"avda|avenida|rue|ul|ulica|utca|út|útja|tér|" + _SUFFIXED + ")"
 )
 # Street words that come first ("Rue de Rivoli 5"); "Dr." and "St." before a name are people and saints.
-_STREET_FIRST = (
-    r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|"
-    r"[^\W\d_]{0,24}(?:strasse|straße|straat|stræde|stræti|straeti|katu|kuja|tie|vej|vägen|gatan|gata|gate|"
-    r"veien|vegen|stien|braut|laan|weg|plein|platz|gasse|gade|allee|damm|torg))"
-)
+_STREET_FIRST = r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|" + _SUFFIXED + ")"
 _UNIT = r"(?:apt|apartment|suite|ste|unit|flat|postbox|po box|p\.o\. box|psc|cmr)"
 _ANCHOR = re.compile(
     r"\b\d{1,6}[a-z]?\s+(?:[\w'.\-]+\s+){0,4}?" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
@@ -114,8 +119,42 @@ def _cued(text: str, match: re.Match[str]) -> Span | None:
     return None
 
 
+_PLAIN_WORDS = (
+    "street st avenue ave road rd lane ln drive dr boulevard blvd court ct way place pl terrace close crescent square "
+    "sq highway hwy parkway pkwy circle cir trail row via viale piazza plaza rua rúa calle avda avenida rue ul ulica utca "
+    "út útja tér c/ apt apartment suite ste unit flat postbox box psc cmr apo fpo dpo corner live lives lived living "
+    "staying located based address send sent post mail drop drops meet moved return"
+).split()
+_POSTCODE_HINT = re.compile(r"\d{5}|\d[A-Z]{2}\b")
+
+
+@cache
+def _keywords() -> ahocorasick.Automaton:
+    """Every word an anchor or cue needs, so most messages skip the address regexes entirely."""
+    automaton = ahocorasick.Automaton()
+    for word in _PLAIN_WORDS:
+        automaton.add_word(word, (word, True))
+    for suffix in _SUFFIXES:
+        automaton.add_word(suffix, (suffix, False))
+    automaton.make_automaton()
+    return automaton
+
+
+def _may_hold_address(text: str) -> bool:
+    lowered = text.lower()
+    for last, (word, whole) in _keywords().iter(lowered):
+        after = last + 1
+        if after < len(lowered) and lowered[after].isalpha():
+            continue
+        if not whole or last < len(word) or not lowered[last - len(word)].isalnum():
+            return True
+    return _POSTCODE_HINT.search(text) is not None
+
+
 def find_addresses(text: str) -> list[Span]:
     """Address blocks in the original text (only called when the text holds a digit)."""
+    if not _may_hold_address(text):
+        return []
     spans = []
     for match in _ANCHOR.finditer(text):
         if match.group().lower() == "the corner of":

@@ -45,8 +45,10 @@ _OFF_PLATFORM = re.compile(
     r"|\b" + _PLATFORM + r"\s*[:=]\s*@?[\w.\-#]{2,32}",
     re.I,
 )
-_PLATFORM_KEYS = ("snap", "insta", "ig", "kik", "discord", "telegram", "whats", "tok", "twitter", "fb", "face",
-                  "messenger", "signal", "wickr", "skype", "wechat")
+_PLATFORM_HINT = re.compile(
+    r"snap|insta|\big\b|kik|discord|telegram|whats|tok\b|twitter|\bfb\b|face|messenger|signal|wickr|skype|wechat", re.I
+)
+_DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
@@ -104,10 +106,9 @@ def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
     if _URL_HINT.search(text):
         found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
-    lowered = text.lower()
-    if any(key in lowered for key in _PLATFORM_KEYS):
+    if _PLATFORM_HINT.search(text):
         found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):
         found += [("contact.address", span) for span in find_addresses(text)]
         found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
         found += [("contact.phone", span) for span in _phones(text, region)]

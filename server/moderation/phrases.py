@@ -105,44 +105,67 @@ def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
     return max(required, key=lambda group: min(len(a) for a in group))
 
 
-def compile_phrase(source: str) -> tuple[re.Pattern[str], frozenset[str]]:
-    """Compile one pattern; the anchors are the words of its most selective required part."""
+_SHORT = 3  # Words shorter than this ("i", "my") occur everywhere: they never gate a rule.
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    pattern: re.Pattern[str]
+    anchors: frozenset[str]
+    gates: tuple[frozenset[str], ...]
+
+
+def compile_phrase(source: str) -> Compiled:
+    """Compile one pattern. Anchors: the words of its most selective required part. Gates: every
+    required part worth checking; the regex only runs when each gate has one of its words in the text."""
     regex, required = _Parser(source).sequence(())
     if not required:
         raise ValueError(f"pattern has no required word: {source!r}")
     anchors = _most_selective(required)
     if "" in anchors:
         raise ValueError(f"pattern has an optional-only choice: {source!r}")
-    return re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors
+    gates = tuple(group for group in required if min(map(len, group)) >= _SHORT)
+    return Compiled(re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors, gates)
 
 
 class PhraseMatcher:
-    """All phrases of one lexicon file, matched on normalised text."""
+    """All phrases of one lexicon file, matched on normalised text.
+
+    One Aho-Corasick pass finds which lexicon words start a word in the text; a rule's regex runs
+    only when its anchor and every gate word group were found, so most messages run no regex at all.
+    """
 
     def __init__(self, lines: list[str]) -> None:
         self.phrases: list[Phrase] = []
+        self.gates: list[tuple[frozenset[str], ...]] = []
         self.automaton = ahocorasick.Automaton()
-        by_anchor: dict[str, list[int]] = {}
+        self.by_anchor: dict[str, list[int]] = {}
+        words: set[str] = set()
         for line in lines:
             head, _, source = line.partition(":")
             severity, rule = head.split()
-            pattern, anchors = compile_phrase(source.strip())
-            for anchor in anchors:
-                by_anchor.setdefault(anchor, []).append(len(self.phrases))
-            self.phrases.append(Phrase(rule, Severity(severity), pattern))
-        for anchor, indexes in by_anchor.items():
-            self.automaton.add_word(anchor, (anchor, tuple(indexes)))
+            compiled = compile_phrase(source.strip())
+            for anchor in compiled.anchors:
+                self.by_anchor.setdefault(anchor, []).append(len(self.phrases))
+            self.phrases.append(Phrase(rule, Severity(severity), compiled.pattern))
+            self.gates.append(compiled.gates)
+            words |= compiled.anchors
+            words.update(word for gate in compiled.gates for word in gate)
+        for word in words:
+            self.automaton.add_word(word, len(word))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> list[PhraseHit]:
-        candidates = {
-            i
-            for last, (anchor, indexes) in self.automaton.iter(text)
-            if last < len(anchor) or not text[last - len(anchor)].isalnum()
-            for i in indexes
+        found = {
+            text[last - length + 1:last + 1]
+            for last, length in self.automaton.iter(text)
+            if last < length or not text[last - length].isalnum()
         }
+        candidates = {i for word in found for i in self.by_anchor.get(word, ())}
         hits = []
         for index in sorted(candidates):
+            if not all(gate & found for gate in self.gates[index]):
+                continue
             phrase = self.phrases[index]
             hits.extend(
                 PhraseHit(phrase.rule, phrase.severity, m.start(), m.end()) for m in phrase.pattern.finditer(text)

@@ -152,6 +152,8 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     for last, (key, entries) in _automaton().iter(text):
         start, end = last - len(key) + 1, last + 1
         at_word_start = start == 0 or not _is_token_char(text[start - 1])
+        if not at_word_start and not any(entry.anywhere for entry in entries):
+            continue  # inside a longer word ("class"): most automaton hits end here, before any tokenising
         if not tokens:
             tokens = [m.span() for m in _TOKEN.finditer(text)]
         index = bisect_right(tokens, (start, len(text) + 1)) - 1
