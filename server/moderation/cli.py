@@ -55,7 +55,7 @@ def _parse_line(number: int, line: str) -> tuple[object, str]:
     return number, line
 
 
-def check(args: argparse.Namespace) -> int:
+def check(args: argparse.Namespace, *_settings: object) -> int:
     try:
         policy = _policy(args)
     except (RuntimeError, ValueError) as error:
@@ -70,7 +70,8 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(args: argparse.Namespace) -> int:
+def evaluate(args: argparse.Namespace, *_settings: object) -> int:
+    """The server passes its settings too; evaluation needs none."""
     from .evaluation import run_all
 
     return run_all(Path(args.data))

@@ -11,10 +11,14 @@ from functools import cache
 
 import phonenumbers
 
+from .addresses import find_addresses
 from .resources import published_numbers, published_sites
 from .verdict import Flag, FlagKind, Severity, Span
 
-_PHONE_CANDIDATE = re.compile(r"(?<![\w/:.,])\+?\(?\d(?:[\d \t().\-]|\u00a0){5,22}\d(?![\w/:])")
+# A digit run that may be a phone number, with an optional extension ("x4587"); "1,234" is a count, not a phone.
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w/:.])(?<!\d,)\+?\(?\d(?:[\d \t().\-]|\u00a0){5,22}\d(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\w/:])"
+)
 _PARSE_BUDGET = 8
 _FALLBACK_REGIONS = ("US", "GB", "AU", "CA", "IE", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ZA", "PH", "NG")
 _DATE_LIKE = re.compile(r"\d{1,4}([.\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
@@ -41,32 +45,14 @@ _OFF_PLATFORM = re.compile(
     r"|\b" + _PLATFORM + r"\s*[:=]\s*@?[\w.\-#]{2,32}",
     re.I,
 )
-_PLATFORM_KEYS = ("snap", "insta", "ig", "kik", "discord", "telegram", "whats", "tok", "twitter", "fb", "face",
-                  "messenger", "signal", "wickr", "skype", "wechat")
+_PLATFORM_HINT = re.compile(
+    r"snap|insta|\big\b|kik|discord|telegram|whats|tok\b|twitter|\bfb\b|face|messenger|signal|wickr|skype|wechat", re.I
+)
+_DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
-_STREET = (
-    r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
-    r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|rua|calle|avda|avenida|rue|"
-    r"[^\W\d_]{0,24}(?:strasse|straße|str|katu|vej|vägen|gatan|gata|laan|weg|plein|platz|gasse|ulica|utca|tie|gade))"
-)
-_ADDRESS = re.compile(
-    r"\b\d{1,6}[a-z]?\s+(?:[A-Za-zÀ-ž'.\-]+\s+){0,4}" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
-    r"|\b" + _STREET + r"\.?\s+(?:[A-Za-zÀ-ž'.\-]+\s+){0,3}\d{1,5}[a-z]?\b"
-    r"|\b(?:apt|apartment|suite|ste|unit|flat|room|box|postbox|po box|p\.o\. box|psc|cmr)\.?\s*#?\d{1,6}\b"
-    r"|\b(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b",
-    re.I,
-)
-# After "I live at" or "send it to", a house number and a name is an address even without a street word.
-_ADDRESS_CUE = re.compile(
-    r"\b(?:live at|lives at|living at|address is|address:|located at|meet me at|staying at|send it to|live on)\s+"
-    r"(\d{1,6}[a-z]?\s+(?!(?:am|pm|a\.m|p\.m|o'?clock|mins?|minutes?|hours?)\b)[^\W\d_][^\n!?]{0,60}?)(?=[.!?\n]|$)",
-    re.I,
-)
-
-
 @cache
 def _allowed_numbers() -> frozenset[str]:
     return published_numbers()
@@ -120,12 +106,10 @@ def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
     if _URL_HINT.search(text):
         found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
-    lowered = text.lower()
-    if any(key in lowered for key in _PLATFORM_KEYS):
+    if _PLATFORM_HINT.search(text):
         found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
-    if any(c.isdigit() for c in text):
-        found += [("contact.address", Span(*m.span())) for m in _ADDRESS.finditer(text)]
-        found += [("contact.address", Span(*m.span(1))) for m in _ADDRESS_CUE.finditer(text)]
+    if _DIGIT.search(text):
+        found += [("contact.address", span) for span in find_addresses(text)]
         found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
         found += [("contact.phone", span) for span in _phones(text, region)]
     return found

@@ -17,7 +17,8 @@ _CUES = (
     "not", "never", "don't", "didn't", "won't", "wouldn't", "no longer", "stopped", "without",
     "he", "she", "they", "his", "her", "their", "him", "them", "someone", "somebody", "friend", "friends",
     "brother", "sister", "mom", "dad", "mother", "father", "son", "daughter", "boyfriend", "girlfriend",
-    "husband", "wife", "people", "person", "character", "movie", "song",
+    "husband", "wife", "people", "person", "character", "movie", "song", "grandmother", "grandfather", "grandma",
+    "grandpa", "aunt", "uncle", "cousin", "partner", "dog", "cat", "pet", "patient",
     "used to", "years ago", "year ago", "when i was", "as a kid", "as a teen", "in the past", "back then", "once",
 )
 _CONTEXT = cue_pattern(_CUES)

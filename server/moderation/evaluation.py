@@ -5,6 +5,7 @@ lists, and prints figures. Nothing here is tuned to single posts: it only measur
 """
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -97,6 +98,11 @@ def _evaluate_words() -> None:
     variants = [v for w in words for v in evasions(w)]
     caught = sum(_caught(f"you are such a {v} today") for v in variants)
     _line("evasion variants of listed words caught", caught / len(variants), len(variants), ">= 0.98")
+    # The same measure over better-profanity's whole list: exempted words count as misses here.
+    exempted = sorted(w for w in lists.exempt if w.isalpha() and len(w) >= 3 and w not in lists.innocent)
+    everything = [v for w in words + exempted for v in evasions(w)]
+    caught_all = caught + sum(_caught(f"you are such a {v} today") for w in exempted for v in evasions(w))
+    _line("  same, over the list with exempted words counted as misses", caught_all / len(everything), len(everything), "report")
     false_hits = [w for w in INNOCENT if _caught(f"the {w} was fine")]
     print(f"  innocent words containing a listed word flagged: {len(false_hits)} of {len(INNOCENT)} {false_hits}")
     print(f"  (better-profanity words exempted for peer support: {len(lists.exempt)})")
@@ -127,6 +133,9 @@ def run_all(data: Path) -> int:
     """Print every figure; the exit code is 0 (figures are reported, not asserted)."""
     sdcnl = list(_read(data / "sdcnl.jsonl"))
     davidson = list(_read(data / "davidson.jsonl"))
+    # Tweets come HTML-escaped ("&amp;", "Jap&#243;n"); people in a chat type the characters themselves.
+    for row in davidson:
+        row["text"] = html.unescape(str(row["text"]))
     neither = [str(r["text"]) for r in davidson if r["label"] == "neither"]
     offensive = [str(r["text"]) for r in davidson if r["label"] in ("offensive", "hate")]
     print("crisis")

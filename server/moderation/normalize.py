@@ -192,8 +192,11 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normaliz
 def normalize(text: str) -> Normalized:
     """Fold text for matching: NFKC-like folding, look-alikes, spacing, leetspeak, repeats."""
     folded, starts, ends = _fold(text)
-    if _SPACED.search(folded):
-        folded, starts, ends = _drop_separators(folded, starts, ends)
     if _LEET_CHARS.search(folded):
         folded = _unleet(folded)
+    if _SPACED.search(folded):
+        # Joining may put a digit beside letters ("s*a 0"), so leetspeak is mapped again after it.
+        folded, starts, ends = _drop_separators(folded, starts, ends)
+        if _LEET_CHARS.search(folded):
+            folded = _unleet(folded)
     return _collapse(folded, starts, ends)

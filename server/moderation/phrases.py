@@ -2,7 +2,8 @@
 
 A line in a lexicon file reads `severity rule.id: pattern`. In a pattern, words are matched on
 normalised text; `word*` matches any ending (inflection); `(a b|c)` is a choice; `[a b|c]` is
-optional; `~` allows up to three other words in between (`~5`: up to five); an apostrophe is optional.
+optional; `~` allows up to three other words in between (`~5`: up to five); `$` requires the end of a
+clause right after (punctuation, a line end or the end of the message); an apostrophe is optional.
 Each rule is only tried when its rarest required word occurs, which keeps a message to a few
 regex searches however long the lexicon grows.
 """
@@ -17,7 +18,8 @@ import ahocorasick
 from .normalize import normalize
 from .verdict import Severity
 
-_TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|[^\s()\[\]|~]+")
+_TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|\$|[^\s()\[\]|~$]+")
+_CLAUSE_END = r"(?=[ \t]*(?:[\n.!?,;:)]|$))"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +62,22 @@ class _Parser:
             if token.startswith("~"):
                 parts.append(r"(?:\W+[\w']+){0,%d}" % int(token[1:] or 3))
                 continue
+            if token == "$":
+                parts.append(_CLAUSE_END)
+                continue
             if token in ("(", "["):
-                regex, anchors = self.choice(")" if token == "(" else "]")
+                alternatives, anchors = self.choice(")" if token == "(" else "]")
                 optional = token == "["
             else:
                 regex, anchor = _word(token)
-                anchors, optional = frozenset({anchor}), False
-            if optional:
-                parts.append(r"(?:\W+(?:%s))?" % regex if separate else r"(?:(?:%s)\W+)?" % regex)
-            else:
-                parts.append((r"\W+" if separate else "") + regex)
+                alternatives, anchors, optional = [regex], frozenset({anchor}), False
+            parts.append(_joined(alternatives, separate, optional))
+            if not optional:
                 required.append(anchors)
                 separate = True
         return "".join(parts), required
 
-    def choice(self, closer: str) -> tuple[str, frozenset[str]]:
+    def choice(self, closer: str) -> tuple[list[str], frozenset[str]]:
         alternatives: list[str] = []
         anchors: set[str] = set()
         while True:
@@ -84,7 +87,17 @@ class _Parser:
             token = self.tokens[self.position]
             self.position += 1
             if token == closer:
-                return "(?:%s)" % "|".join(alternatives), frozenset(anchors)
+                return alternatives, frozenset(anchors)
+
+
+def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
+    """A choice with its separator; a clause end (`$`) needs none, so it stands outside the separator."""
+    words = "(?:%s)" % "|".join(a for a in alternatives if a != _CLAUSE_END)
+    if optional:
+        regex = r"(?:\W+%s)?" % words if separate else r"(?:%s\W+)?" % words
+    else:
+        regex = (r"\W+" if separate else "") + words
+    return f"(?:{regex}|{_CLAUSE_END})" if _CLAUSE_END in alternatives else regex
 
 
 def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
@@ -92,44 +105,67 @@ def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
     return max(required, key=lambda group: min(len(a) for a in group))
 
 
-def compile_phrase(source: str) -> tuple[re.Pattern[str], frozenset[str]]:
-    """Compile one pattern; the anchors are the words of its most selective required part."""
+_SHORT = 3  # Words shorter than this ("i", "my") occur everywhere: they never gate a rule.
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    pattern: re.Pattern[str]
+    anchors: frozenset[str]
+    gates: tuple[frozenset[str], ...]
+
+
+def compile_phrase(source: str) -> Compiled:
+    """Compile one pattern. Anchors: the words of its most selective required part. Gates: every
+    required part worth checking; the regex only runs when each gate has one of its words in the text."""
     regex, required = _Parser(source).sequence(())
     if not required:
         raise ValueError(f"pattern has no required word: {source!r}")
     anchors = _most_selective(required)
     if "" in anchors:
         raise ValueError(f"pattern has an optional-only choice: {source!r}")
-    return re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors
+    gates = tuple(group for group in required if min(map(len, group)) >= _SHORT)
+    return Compiled(re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors, gates)
 
 
 class PhraseMatcher:
-    """All phrases of one lexicon file, matched on normalised text."""
+    """All phrases of one lexicon file, matched on normalised text.
+
+    One Aho-Corasick pass finds which lexicon words start a word in the text; a rule's regex runs
+    only when its anchor and every gate word group were found, so most messages run no regex at all.
+    """
 
     def __init__(self, lines: list[str]) -> None:
         self.phrases: list[Phrase] = []
+        self.gates: list[tuple[frozenset[str], ...]] = []
         self.automaton = ahocorasick.Automaton()
-        by_anchor: dict[str, list[int]] = {}
+        self.by_anchor: dict[str, list[int]] = {}
+        words: set[str] = set()
         for line in lines:
             head, _, source = line.partition(":")
             severity, rule = head.split()
-            pattern, anchors = compile_phrase(source.strip())
-            for anchor in anchors:
-                by_anchor.setdefault(anchor, []).append(len(self.phrases))
-            self.phrases.append(Phrase(rule, Severity(severity), pattern))
-        for anchor, indexes in by_anchor.items():
-            self.automaton.add_word(anchor, (anchor, tuple(indexes)))
+            compiled = compile_phrase(source.strip())
+            for anchor in compiled.anchors:
+                self.by_anchor.setdefault(anchor, []).append(len(self.phrases))
+            self.phrases.append(Phrase(rule, Severity(severity), compiled.pattern))
+            self.gates.append(compiled.gates)
+            words |= compiled.anchors
+            words.update(word for gate in compiled.gates for word in gate)
+        for word in words:
+            self.automaton.add_word(word, len(word))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> list[PhraseHit]:
-        candidates = {
-            i
-            for last, (anchor, indexes) in self.automaton.iter(text)
-            if last < len(anchor) or not text[last - len(anchor)].isalnum()
-            for i in indexes
+        found = {
+            text[last - length + 1:last + 1]
+            for last, length in self.automaton.iter(text)
+            if last < length or not text[last - length].isalnum()
         }
+        candidates = {i for word in found for i in self.by_anchor.get(word, ())}
         hits = []
         for index in sorted(candidates):
+            if not all(gate & found for gate in self.gates[index]):
+                continue
             phrase = self.phrases[index]
             hits.extend(
                 PhraseHit(phrase.rule, phrase.severity, m.start(), m.end()) for m in phrase.pattern.finditer(text)
@@ -147,9 +183,9 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for context words ("not", "used to"), matched as whole words on normalised text."""
+    """One regex for context words ("not", "used to"), whole words or possessives ("mum's") on normalised text."""
     alternatives = sorted({re.escape(normalize(c).text).replace("'", "'?") for c in cues}, key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:%s)(?![\w'])" % "|".join(alternatives))
+    return re.compile(r"(?<![\w'])(?:%s)(?:'s)?(?![\w'])" % "|".join(alternatives))
 
 
 def preceded_by(cues: re.Pattern[str], text: str, start: int, window: int = 40) -> bool:

@@ -38,6 +38,8 @@ class WordLists:
     slurs: frozenset[str]
     exempt: frozenset[str]
     innocent: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+    foreign: dict[str, frozenset[str]]
 
 
 def _words(name: str) -> list[str]:
@@ -52,7 +54,13 @@ def word_lists() -> WordLists:
     slurs = frozenset(_words("slurs.txt"))
     listed = {w.strip().lower() for w in shipped.splitlines() if w.strip()} | set(_words("profanity_extra.txt"))
     kept = {w for w in listed - slurs if normalize(w.strip("*")).text not in exempt}
-    return WordLists(frozenset(kept), slurs, exempt, frozenset(normalize(w).text for w in _words("innocent.txt")))
+    innocent = frozenset(normalize(w).text for w in _words("innocent.txt"))
+    pairs = frozenset(tuple(normalize(line).text.split()) for line in read_lines("innocent_pairs.txt"))
+    foreign: dict[str, frozenset[str]] = {}
+    for line in read_lines("other_languages.txt"):
+        words, _, cues = line.partition(":")
+        foreign.update(dict.fromkeys(words.split(), frozenset(normalize(c).text for c in cues.split())))
+    return WordLists(frozenset(kept), slurs, exempt, innocent, pairs, foreign)  # type: ignore[arg-type]
 
 
 def _variants(folded: str) -> set[str]:
@@ -118,6 +126,23 @@ def _accept(norm: Normalized, start: int, end: int, entry: Entry, token_end: int
     return len(rest) >= 3 and _listed_at(norm, end, token_end)
 
 
+def _in_innocent_pair(text: str, tokens: list[tuple[int, int]], index: int) -> bool:
+    """Whether the token and a neighbour form a harmless phrase ("maine coon", "hoe-down", "doo-wop")."""
+    pairs = word_lists().pairs
+    word = text[slice(*tokens[index])]
+    before = text[slice(*tokens[index - 1])] if index > 0 else ""
+    after = text[slice(*tokens[index + 1])] if index + 1 < len(tokens) else ""
+    return (before, word) in pairs or (word, after) in pairs
+
+
+def _other_language(text: str, tokens: list[tuple[int, int]], word: str) -> bool:
+    """Whether a word that is everyday in another language ("hoe": Dutch "how") is used in that language here."""
+    cues = word_lists().foreign.get(word)
+    if not cues:
+        return False
+    return len({text[a:b] for a, b in tokens} & cues) >= 2
+
+
 def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     """Listed words in normalised text, as (kind, start, end) in normalised coordinates."""
     text = norm.text
@@ -127,10 +152,15 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     for last, (key, entries) in _automaton().iter(text):
         start, end = last - len(key) + 1, last + 1
         at_word_start = start == 0 or not _is_token_char(text[start - 1])
+        if not at_word_start and not any(entry.anywhere for entry in entries):
+            continue  # inside a longer word ("class"): most automaton hits end here, before any tokenising
         if not tokens:
             tokens = [m.span() for m in _TOKEN.finditer(text)]
-        token_start, token_end = tokens[bisect_right(tokens, (start, len(text) + 1)) - 1]
+        index = bisect_right(tokens, (start, len(text) + 1)) - 1
+        token_start, token_end = tokens[index]
         if text[token_start:token_end] in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
+            continue
+        if _in_innocent_pair(text, tokens, index) or _other_language(text, tokens, text[token_start:token_end]):
             continue
         for entry in entries:
             if (at_word_start or entry.anywhere) and _runs_fit(norm, start, entry.runs):
