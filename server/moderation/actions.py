@@ -11,6 +11,8 @@ from typing import Any
 from ..broadcast import room_topic, user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..identity.roles import Role
+from ..rooms.policy import HeldOriginals, RoomRules
 from ..rooms.shapes import message_shape, user_shape
 from ..services import Services
 from ..storage.database import Transaction
@@ -51,7 +53,7 @@ async def do_remove_message(svc: Services, *, actor: Principal, item_id: str, ve
         if message.status == "removed":
             raise DomainError(ErrorCode.INVALID, "That message has already been removed.", field="message_id")
         delivered = message.seq is not None
-        message.status, message.text = "removed", None
+        message.status, message.text, message.original = "removed", None, None
         removed = {"room": room.slug, "id": message.id, "seq": message.seq}
         if delivered:
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:removed", removed))
@@ -72,7 +74,8 @@ async def do_approve_message(svc: Services, *, actor: Principal, item_id: str, v
         if message.status != "held":
             raise DomainError(ErrorCode.INVALID, "Only held messages can be approved.", field="item_id")
         message.seq = await RoomStore(tx.session).next_seq(room.id)
-        message.status = "visible"
+        # Approval says what was typed is fine to share: deliver it as written, and keep no second copy.
+        message.status, message.text, message.original = "visible", message.original or message.text, None
         sender = await tx.session.get(User, message.sender_id)
         assert sender is not None
         delivered = message_shape(message, user_shape(sender), room.slug)
@@ -103,6 +106,12 @@ class ContextRequest:
     after: int = 10
 
 
+def can_read_held(role: Role, room: Room) -> bool:
+    """The room's rules say who may read what someone typed in a held message."""
+    allowed = RoomRules.from_json(room.policy).held_originals
+    return role is Role.ADMIN or (allowed is HeldOriginals.MODERATORS and role is Role.MODERATOR)
+
+
 async def get_context(svc: Services, *, actor: Principal, request: ContextRequest) -> dict[str, Any]:
     """The message and its neighbours, for a moderator; every read (and any held text) is audited."""
     check_moderator(actor)
@@ -120,9 +129,11 @@ async def get_context(svc: Services, *, actor: Principal, request: ContextReques
                                                                before=request.before, after=request.after)
         record(tx.session, actor=actor, action="context.read", target_type="message", target_id=message.id,
                now=now, room_id=room.id, before=len(earlier), after=len(later))
-        if message.status == "held":
+        shown = message_shape(message, user_shape(sender), room.slug)
+        if message.status == "held" and message.original and can_read_held(actor.role, room):
+            shown["original"] = message.original
             record(tx.session, actor=actor, action="held.read", target_type="message", target_id=message.id,
                    now=now, room_id=room.id)
-    return {"room": room.slug, "message": message_shape(message, user_shape(sender), room.slug),
+    return {"room": room.slug, "message": shown,
             "before": [message_shape(m, user_shape(u), room.slug) for m, u in earlier],
             "after": [message_shape(m, user_shape(u), room.slug) for m, u in later]}

@@ -69,6 +69,7 @@ _REPORT = {
 # A person pressing "Get help" may be in danger now: treated as imminent, so it tops the queue and
 # escalates if nobody claims it (a false alarm is better than a missed crisis).
 HELP_REQUEST = Triage(ItemKind.HELP, Severity.IMMINENT)
+REMOVED_FROM_SESSION = Triage(ItemKind.REPORT, Severity.MEDIUM)
 
 
 def review_item_for(verdict: Verdict) -> Triage | None:

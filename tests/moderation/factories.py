@@ -74,7 +74,8 @@ async def flagged_message(server: RunningServer, sender_id: str, verdict: Verdic
         message = Message(id=uuid.uuid4().hex, room_id=stored_room.id, sender_id=sender_id,
                           client_msg_id=client_msg_id or uuid.uuid4().hex, status="held" if held else "visible",
                           seq=None if held else await RoomStore(tx.session).next_seq(stored_room.id),
-                          text=verdict.text, decision=verdict.decision.value, flags=[], notices=[], created_at=now)
+                          text=verdict.text, original=verdict.text if held else None,
+                          decision=verdict.decision.value, flags=[], notices=[], created_at=now)
         tx.session.add(message)
         await tx.session.flush()
         await raise_for_verdict(tx, svc, message, verdict, now)

@@ -18,7 +18,8 @@ from ...storage.sessions import SessionStore
 from .access import check_can_control, check_session
 from .announce import queue_personal, queue_state, record
 from .attendance import check_session_open, promote, release
-from .hooks import on_participant_removed
+from ...moderation.queue import Signal, raise_item
+from ...moderation.triage import REMOVED_FROM_SESSION
 from .shapes import controls_of
 
 MAX_PIN = 500
@@ -121,14 +122,13 @@ async def _remove(ctx: Context) -> None:
     person = await ctx.person()
     await release(ctx.svc, ctx.tx, ctx.store, ctx.row, person, "removed")
     reason = (ctx.control.text or "")[:500]
-    event = record(ctx.tx, ctx.row, "removed", actor_id=ctx.actor.user_id, now=ctx.now, target_id=person.user_id,
-                   reason=reason)
-    await ctx.tx.session.flush()
-    row, svc, actor_id, audit_id = ctx.row, ctx.svc, ctx.actor.user_id, event.id
-    queue_personal(svc, ctx.tx, person.user_id, "session:removed", {"session": row.id})
-    ctx.tx.after_commit(lambda: on_participant_removed(svc, session_id=row.id, room_id=row.room_id,
-                                                       user_id=person.user_id, actor_id=actor_id, reason=reason,
-                                                       audit_id=audit_id))
+    record(ctx.tx, ctx.row, "removed", actor_id=ctx.actor.user_id, now=ctx.now, target_id=person.user_id,
+           reason=reason)
+    queue_personal(ctx.svc, ctx.tx, person.user_id, "session:removed", {"session": ctx.row.id})
+    # A removal is a staff report about the person: moderators review it like any other.
+    await raise_item(ctx.tx, ctx.svc, Signal("user", person.user_id, ctx.row.room_id, person.user_id,
+                                             REMOVED_FROM_SESSION, "facilitator", ctx.actor.user_id,
+                                             "removed from session"), ctx.now)
 
 
 APPLY: dict[str, Callable[[Context], Awaitable[None]]] = {
