@@ -8,11 +8,12 @@ from aiohttp import web
 
 from .background import periodic
 from .clock import Clock, SystemClock
-from .http import api, health, rooms
+from .http import admin_rooms, admin_rules, api, health, rooms
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .logs import quiet_data_loggers
+from .identity.staff import do_refresh_live_config
 from .identity.tokens import TokenSigner
 from .moderation.ratelimit import RateLimiter
 from .realtime.broadcaster import SocketBroadcaster
@@ -50,7 +51,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         sio.register_namespace(Gateway(services))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
-        async with periodic("retention_purge", settings.purge_interval, lambda: do_purge_expired(db, clock)):
+        async with periodic("retention_purge", settings.purge_interval, lambda: do_purge_expired(db, clock)), \
+                periodic("live_config", services.live.max_age, lambda: do_refresh_live_config(services)):
             yield
         await sio.shutdown()
         await db.close()
@@ -59,5 +61,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.add_routes(api.routes)
     app.add_routes(health.routes)
     app.add_routes(rooms.routes)
+    app.add_routes(admin_rooms.routes)
+    app.add_routes(admin_rules.routes)
     add_static_routes(app, settings.web_dir)
     return app

@@ -7,6 +7,7 @@ from .broadcast import Broadcaster
 from .clock import Clock
 from .identity.online import OnlineUsers
 from .identity.tokens import TokenSigner
+from .moderation.live_config import LiveConfig
 from .moderation.ratelimit import RateLimiter
 from .rooms.presence import Presence
 from .rooms.recent import RecentMessages
@@ -25,3 +26,4 @@ class Services:
     online: OnlineUsers = field(default_factory=OnlineUsers)
     presence: Presence = field(default_factory=Presence)
     recent: RecentMessages = field(default_factory=RecentMessages)
+    live: LiveConfig = field(default_factory=LiveConfig)

@@ -14,6 +14,7 @@ from ..broadcast import user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.accounts import get_principal
 from ..identity.principal import Principal
+from ..rooms.age_bands import audience_bands, audience_topic
 from ..rooms.membership import do_leave_all
 from ..services import Services
 from .events import EVENTS, Call, EventSpec
@@ -50,6 +51,8 @@ class Gateway(socketio.AsyncNamespace):
         self.connections[sid] = principal
         self.svc.online.add(principal, sid)
         await self.svc.broadcaster.subscribe(sid, user_topic(principal.user_id))
+        for band in audience_bands(principal):
+            await self.svc.broadcaster.subscribe(sid, audience_topic(band))
         log.info("connected user=%s role=%s", principal.user_id, principal.role.value)
         return True
 

@@ -33,6 +33,7 @@ class User(Base):
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float)
     deactivated_at: Mapped[float | None] = mapped_column(Float)
+    age_band: Mapped[str] = mapped_column(String(8), default="adults", server_default="adults")
 
 
 class Room(Base):
@@ -51,6 +52,7 @@ class Room(Base):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float)
     archived_at: Mapped[float | None] = mapped_column(Float)
+    age_band: Mapped[str] = mapped_column(String(8), default="adults", server_default="adults")
 
 
 class Membership(Base):
@@ -96,3 +98,6 @@ class JobRun(Base):
     last_run_at: Mapped[float] = mapped_column(Float)
     last_removed: Mapped[int] = mapped_column(Integer)
     runs: Mapped[int] = mapped_column(Integer)
+
+
+from . import admin_models  # noqa: E402,F401  (administration tables register on Base.metadata)
