@@ -11,6 +11,7 @@ from typing import Callable
 
 from aiohttp import web
 
+from . import admin_cli
 from .app import create_app
 from .clock import SystemClock
 from .errors import DomainError, ErrorCode
@@ -18,6 +19,7 @@ from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
 from .moderation import cli as moderation_cli
+from .moderation.live_config import LiveConfig
 from .moderation.policy import RoomPolicy
 from .rooms.access import check_room
 from .rooms.catalogue import do_seed_rooms
@@ -89,14 +91,17 @@ def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
-    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get."""
+    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get,
+    watched words included."""
     db = Database.from_url(settings.database_url)
+    live = LiveConfig()
     try:
         async with db.read() as session:
             room = await check_room(session, slug)
+        await live.refresh(db, 0.0, force=True)
     finally:
         await db.close()
-    return RoomRules.from_json(room.policy).moderation(settings.locale)
+    return RoomRules.from_json(room.policy).moderation(settings.locale, live.watched_for(room.id))
 
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
@@ -164,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    admin_cli.register_staff(staff)
     moderation_cli.register(commands)
     commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
         func=cmd_purge)
@@ -173,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("changes", nargs="*", help="key=value: retention_days, history, contact, profanity, "
                         "held_originals")
     policy.set_defaults(func=cmd_rooms_policy)
+    admin_cli.register_rooms(rooms)
+    admin_cli.register(commands)
     return parser
 
 

@@ -55,7 +55,7 @@ def _parse_line(number: int, line: str) -> tuple[object, str]:
     return number, line
 
 
-def check(args: argparse.Namespace) -> int:
+def check(args: argparse.Namespace, _settings: object = None) -> int:
     try:
         policy = _policy(args)
     except (RuntimeError, ValueError) as error:
@@ -70,7 +70,7 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
-def evaluate(args: argparse.Namespace) -> int:
+def evaluate(args: argparse.Namespace, _settings: object = None) -> int:
     from .evaluation import run_all
 
     return run_all(Path(args.data))
