@@ -107,10 +107,10 @@ def check_rule_text(kind: RuleKind, raw: object) -> str:
             raise RuleError("A word rule is one word (use a phrase rule for several words).")
         if len(text) > MAX_WORD_CHARS:
             raise RuleError(f"Words can be up to {MAX_WORD_CHARS} characters.")
-        if len(_TOKEN_CHARS.findall(core)) < (3 if "*" in text else 2):
-            raise RuleError("That word is too short: it would match almost every message.")
         if "*" in text.strip("*"):
             raise RuleError("Use * only at the start or end of a word (for example 'sad*').")
+        if len(_TOKEN_CHARS.findall(core)) < (3 if "*" in text else 2):
+            raise RuleError("That word is too short: it would match almost every message.")
         return text.lower()
     if kind is RuleKind.PHRASE:
         if len(normalize(text).text.split()) < 2:
