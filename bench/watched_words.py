@@ -7,6 +7,7 @@ pipeline with and without the rules, on the same messages as bench/moderation.py
 from __future__ import annotations
 
 import argparse
+from typing import Any
 import random
 import sys
 import time
@@ -18,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from bench.moderation import messages, report, timed  # noqa: E402
 
 
-def rules(count: int) -> tuple:  # type: ignore[type-arg]
+def rules(count: int) -> tuple[Any, ...]:
     """Mostly words (as communities write them), a tenth phrases, a tenth bounded patterns."""
     from server.moderation.watched import RuleAction, RuleKind, WatchedRule
 

@@ -131,8 +131,8 @@ def register_staff(staff: argparse._SubParsersAction) -> None:
     role.set_defaults(func=lambda a, s: run(s, lambda svc: do_change_role(svc, actor=OPERATOR, username=a.name,
                                                                           role=a.role)))
     for command, active in (("deactivate", False), ("reactivate", True)):
-        parser = staff.add_parser(command, help=f"{command} an account" + ("; their sessions end" if not active
-                                                                            else ""))
+        ending = "" if active else "; their sessions end"
+        parser = staff.add_parser(command, help=f"{command} an account{ending}")
         parser.add_argument("name")
         parser.set_defaults(func=lambda a, s, active=active: run(s, lambda svc: do_set_staff_active(
             svc, actor=OPERATOR, username=a.name, active=active)))

@@ -9,6 +9,7 @@ module must not read the database: the server hands compiled rules in through th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -194,17 +195,20 @@ class WatchedMatcher:
                             (ends_word or entry.open_end):
                         found.append(_Hit(entry.rule, norm.span(start, end)))
         if self._set is not None:
+            found.extend(self._pattern_hits(text, room_id, norm.span))
             lowered = typed.lower()
-            for index in self._set.Match(text) or ():
-                rule, compiled = self._regexes[index]
-                if rule.room_id in (None, room_id):
-                    found.extend(_Hit(rule, norm.span(*m.span())) for m in compiled.finditer(text) if m.end() > m.start())
             if len(lowered) == len(typed) and lowered != text:
-                for index in self._set.Match(lowered) or ():
-                    rule, compiled = self._regexes[index]
-                    if rule.room_id in (None, room_id):
-                        found.extend(_Hit(rule, Span(*m.span())) for m in compiled.finditer(lowered) if m.end() > m.start())
+                found.extend(self._pattern_hits(lowered, room_id, Span))
         return found
+
+    def _pattern_hits(self, subject: str, room_id: str | None, to_span: Callable[[int, int], Span]) -> list[_Hit]:
+        """One pass of the RE2 set says which patterns match; only those are run for their spans."""
+        hits: list[_Hit] = []
+        for index in self._set.Match(subject) or ():  # type: ignore[union-attr]
+            rule, compiled = self._regexes[index]
+            if rule.room_id in (None, room_id):
+                hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(subject) if m.end() > m.start())
+        return hits
 
 
 EMPTY_MATCHER = WatchedMatcher()

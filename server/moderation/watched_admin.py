@@ -34,7 +34,7 @@ DEFAULT_MUTE_MINUTES = 10
 
 def _choice(enum: type[RuleKind] | type[RuleAction], raw: object, name: str) -> Any:
     try:
-        return enum(raw)
+        return enum(str(raw))
     except ValueError:
         raise DomainError(ErrorCode.INVALID, f"{name} is one of: {', '.join(e.value for e in enum)}.",
                           field=name) from None

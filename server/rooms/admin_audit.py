@@ -20,8 +20,8 @@ OPERATOR = Principal(user_id="operator", role=Role.ADMIN, pseudonym="operator")
 
 def record_admin_change(tx: Transaction, actor: Principal, action: str, target: str,
                         before: dict[str, Any] | None, after: dict[str, Any] | None, *, at: float) -> None:
-    AdminChangeStore(tx.session).add(AdminChange(actor_id=actor.user_id, actor_name=actor.pseudonym, action=action, target=target,
-                               before=before, after=after, created_at=at))
+    AdminChangeStore(tx.session).add(AdminChange(actor_id=actor.user_id, actor_name=actor.pseudonym, action=action,
+                                                 target=target, before=before, after=after, created_at=at))
 
 
 async def list_admin_changes(db: Database, *, limit: int, before_id: int | None = None) -> list[dict[str, Any]]:

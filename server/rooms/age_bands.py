@@ -22,7 +22,7 @@ TEEN_DEFAULT_RULES = RoomRules(retention_days=7, history=HistoryVisibility.SINCE
 
 def check_age_band(raw: object, field: str = "age_band") -> AgeBand:
     try:
-        return AgeBand(raw)
+        return AgeBand(str(raw))
     except ValueError:
         raise DomainError(ErrorCode.INVALID, "age_band is one of: adults, teens.", field=field) from None
 

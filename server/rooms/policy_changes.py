@@ -27,7 +27,7 @@ def check_admin(actor: Principal) -> None:
 
 
 async def _update_rules(tx: Transaction, slug: str, changes: Mapping[str, Any], actor: Principal,
-                       now: float) -> tuple[Room, RoomRules]:
+                        now: float) -> tuple[Room, RoomRules]:
     room = await check_room(tx.session, slug)
     before = RoomRules.from_json(room.policy)
     rules = before.updated(changes)

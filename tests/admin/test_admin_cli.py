@@ -15,6 +15,7 @@ from typing import Callable
 import pytest
 
 from server.__main__ import main
+from server.moderation import cli as moderation_cli
 
 
 @dataclass
@@ -33,6 +34,8 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
         monkeypatch.delenv(name)
     monkeypatch.setenv("PEERCHAT_DATABASE_URL", f"sqlite:///{tmp_path}/admin.sqlite3")
     monkeypatch.setenv("PEERCHAT_LOG_LEVEL", "WARNING")
+    # main() hands the moderation CLI a database-backed room loader; put the original back afterwards.
+    monkeypatch.setattr(moderation_cli, "_room_policy_loader", moderation_cli._room_policy_loader)
 
     def run(*args: str, stdin: str = "") -> Result:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
