@@ -11,6 +11,7 @@ from typing import Callable
 
 from aiohttp import web
 
+from . import admin_cli
 from .app import create_app
 from .clock import SystemClock
 from .errors import DomainError, ErrorCode
@@ -18,6 +19,7 @@ from .identity.accounts import do_create_staff
 from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
 from .moderation import cli as moderation_cli
+from .moderation.live_config import LiveConfig
 from .moderation.policy import RoomPolicy
 from .rooms.access import check_room
 from .moderation.figures import format_figures, get_team_figures
@@ -90,14 +92,17 @@ def cmd_seed(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
-    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get."""
+    """`peerchat moderation check --room SLUG` uses exactly the rules that room's messages get,
+    watched words included."""
     db = Database.from_url(settings.database_url)
+    live = LiveConfig()
     try:
         async with db.read() as session:
             room = await check_room(session, slug)
+        await live.refresh(db, 0.0, force=True)
     finally:
         await db.close()
-    return RoomRules.from_json(room.policy).moderation(settings.locale)
+    return RoomRules.from_json(room.policy).moderation(settings.locale, live.watched_for(room.id))
 
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
@@ -173,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("name", help="the staff member's username")
     add.set_defaults(func=cmd_staff_add)
+    admin_cli.register_staff(staff)
     moderation_cli.register(commands)
     commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
         func=cmd_purge)
@@ -185,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("mod-report", help="moderation team figures: time to claim and resolve, queue")
     report.add_argument("--days", type=int, default=7, help="items raised in the last N days (default 7)")
     report.set_defaults(func=cmd_mod_report)
+    admin_cli.register_rooms(rooms)
+    admin_cli.register(commands)
     return parser
 
 

@@ -9,11 +9,12 @@ from aiohttp import web
 
 from .background import periodic
 from .clock import Clock, SystemClock
-from .http import api, health, moderation, rooms, sessions
+from .http import admin_rooms, admin_rules, api, health, moderation, rooms, sessions
 from .http.errors import error_middleware
 from .http.keys import SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .logs import quiet_data_loggers
+from .identity.staff import do_refresh_live_config
 from .identity.tokens import TokenSigner
 from .moderation.escalation import run_escalation_tick
 from .moderation.ratelimit import RateLimiter
@@ -63,6 +64,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         async with contextlib.AsyncExitStack() as jobs:
             await jobs.enter_async_context(periodic("retention_purge", settings.purge_interval,
                                                     lambda: do_purge_expired(svc.db, svc.clock)))
+            await jobs.enter_async_context(periodic("live_config", svc.live.max_age,
+                                                    lambda: do_refresh_live_config(svc)))
             await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
                                                     lambda: run_escalation_tick(svc)))
             if settings.session_tick_seconds:
@@ -77,5 +80,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.add_routes(sessions.routes)
     app.add_routes(health.routes)
     app.add_routes(rooms.routes)
+    app.add_routes(admin_rooms.routes)
+    app.add_routes(admin_rules.routes)
     add_static_routes(app, settings.web_dir)
     return app

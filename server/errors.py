@@ -19,9 +19,9 @@ class ErrorCode(StrEnum):
     UNAUTHORIZED = "unauthorized"
     FORBIDDEN = "forbidden"
     RATE_LIMITED = "rate_limited"
+    MUTED = "muted"
     CONFLICT = "conflict"
     ALREADY_RESOLVED = "already_resolved"
-    MUTED = "muted"
     UNAVAILABLE = "unavailable"
     INTERNAL = "internal"
     SLOW_MODE = "slow_mode"
@@ -45,9 +45,9 @@ HTTP_STATUS = {
     ErrorCode.UNAUTHORIZED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.MUTED: 403,
     ErrorCode.CONFLICT: 409,
     ErrorCode.ALREADY_RESOLVED: 409,
-    ErrorCode.MUTED: 403,
     ErrorCode.UNAVAILABLE: 503,
     ErrorCode.INTERNAL: 500,
     ErrorCode.SLOW_MODE: 429,

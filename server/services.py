@@ -7,6 +7,7 @@ from .broadcast import Broadcaster
 from .clock import Clock
 from .identity.online import OnlineUsers
 from .identity.tokens import TokenSigner
+from .moderation.live_config import LiveConfig
 from .moderation.ratelimit import RateLimiter
 from .moderation.state import ModerationState
 from .rooms.presence import Presence
@@ -27,3 +28,4 @@ class Services:
     presence: Presence = field(default_factory=Presence)
     recent: RecentMessages = field(default_factory=RecentMessages)
     moderation: ModerationState = field(default_factory=ModerationState)
+    live: LiveConfig = field(default_factory=LiveConfig)

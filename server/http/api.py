@@ -23,7 +23,8 @@ async def create_session(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     body = await read_json(request)
     svc.limiter.check("create_session", _address(request), svc.settings.rate_limits.create_session)
-    return web.json_response(await do_create_peer(svc, pseudonym=body.get("pseudonym")), status=201)
+    reply = await do_create_peer(svc, pseudonym=body.get("pseudonym"), age_band=body.get("age_band", "adults"))
+    return web.json_response(reply, status=201)
 
 
 @routes.post("/api/login")

@@ -16,7 +16,7 @@ from ..storage.users import UserStore
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from .principal import Principal
 from .pseudonyms import check_pseudonym, pseudonym_key
-from .roles import STAFF_ROLES, Role
+from .roles import STAFF_ROLES, AgeBand, Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 LOGIN_FAILED = "That username and password don't match an active staff account."
@@ -27,12 +27,14 @@ def _session_reply(svc: Services, user: User) -> dict[str, Any]:
     return {
         "token": svc.signer.issue(user.id, user.token_version),
         "expires_in": int(ttl),
-        "user": {"id": user.id, "pseudonym": user.pseudonym, "role": user.role},
+        "user": {"id": user.id, "pseudonym": user.pseudonym, "role": user.role, "age_band": user.age_band},
     }
 
 
-async def do_create_peer(svc: Services, *, pseudonym: object) -> dict[str, Any]:
+async def do_create_peer(svc: Services, *, pseudonym: object, age_band: object = "adults") -> dict[str, Any]:
     name = check_pseudonym(pseudonym)
+    if age_band not in tuple(AgeBand):
+        raise DomainError(ErrorCode.INVALID, "age_band is one of: adults, teens.", field="age_band")
     key = pseudonym_key(name)
     if svc.online.holder_of(name) is not None:
         raise DomainError(ErrorCode.PSEUDONYM_TAKEN, "Someone online is using that name. Please choose another.",
@@ -43,7 +45,7 @@ async def do_create_peer(svc: Services, *, pseudonym: object) -> dict[str, Any]:
             raise DomainError(ErrorCode.INVALID, "That name is kept for the staff. Please choose another.",
                               field="pseudonym")
         user = User(id=uuid.uuid4().hex, role=Role.PEER.value, pseudonym=name, pseudonym_key=key,
-                    token_version=0, created_at=svc.clock.now())
+                    token_version=0, created_at=svc.clock.now(), age_band=age_band)
         store.add(user)
     return _session_reply(svc, user)
 
@@ -55,13 +57,15 @@ def check_username(raw: object) -> str:
     return raw.strip().lower()
 
 
-async def do_create_staff(db: Database, clock: Clock, *, role: Role, username: str, password: str) -> User:
+async def do_create_staff(db: Database, clock: Clock, *, role: Role, username: str, password: str,
+                          actor: Principal | None = None) -> User:
+    """Create a staff account; `actor` is the admin doing it (None: the operator at the command line)."""
+    from ..rooms.admin_audit import OPERATOR, record_admin_change
+
     if role not in STAFF_ROLES:
         raise DomainError(ErrorCode.INVALID, "Staff roles are facilitator, moderator and admin.", field="role")
     username = check_username(username)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(ErrorCode.INVALID, f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
-                          field="password")
+    check_password(password)
     async with db.transaction() as tx:
         store = UserStore(tx.session)
         if await store.by_username(username) is not None:
@@ -70,7 +74,16 @@ async def do_create_staff(db: Database, clock: Clock, *, role: Role, username: s
                     username=username, password_hash=hash_password(password), token_version=0,
                     created_at=clock.now())
         store.add(user)
+        record_admin_change(tx, actor or OPERATOR, "staff.add", f"staff:{username}", None,
+                            {"username": username, "role": role.value}, at=clock.now())
     return user
+
+
+def check_password(password: object) -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD_LENGTH <= len(password) <= 1024:
+        raise DomainError(ErrorCode.INVALID, f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.",
+                          field="password")
+    return password
 
 
 ADDRESS_KEY_ROTATION = 86_400
@@ -121,4 +134,4 @@ async def get_principal(svc: Services, token: object, locale: object = None) -> 
     ttl = svc.settings.staff_token_ttl if role.is_staff else svc.settings.peer_token_ttl
     svc.signer.verify(token, max_age=ttl)
     return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym,
-                     locale=check_locale(locale, svc.settings.locale))
+                     locale=check_locale(locale, svc.settings.locale), age_band=user.age_band)

@@ -31,5 +31,8 @@ class OnlineUsers:
         """The user id of the online person using this pseudonym, if any."""
         return self._keys.get(pseudonym_key(pseudonym))
 
+    def user_ids(self) -> list[str]:
+        return list(self._sids)
+
     def connection_count(self, user_id: str) -> int:
         return len(self._sids.get(user_id, ()))

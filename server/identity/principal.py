@@ -12,6 +12,7 @@ class Principal:
     role: Role
     pseudonym: str
     locale: str = "en-US"
+    age_band: str = "adults"
 
     def public(self) -> dict[str, str]:
         return {"id": self.user_id, "pseudonym": self.pseudonym, "role": self.role.value}

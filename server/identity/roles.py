@@ -19,6 +19,13 @@ class Role(StrEnum):
         return self is not Role.PEER
 
 
+class AgeBand(StrEnum):
+    """Which peers someone chats with: teen rooms and adult rooms never mix."""
+
+    ADULTS = "adults"
+    TEENS = "teens"
+
+
 _LEVELS = {Role.PEER: 0, Role.FACILITATOR: 1, Role.MODERATOR: 2, Role.ADMIN: 3}
 STAFF_ROLES = (Role.FACILITATOR, Role.MODERATOR, Role.ADMIN)
 

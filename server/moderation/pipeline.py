@@ -52,7 +52,8 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
     norm = normalize(text)
     contact_flags = check_contacts(text, policy.locale) if policy.contact is not ContactAction.ALLOW else ()
     flags: tuple[Flag, ...] = (
-        *check_crisis(norm), *check_abuse(norm), *check_profanity(norm), *contact_flags, *check_flood(text, sender)
+        *check_crisis(norm), *check_abuse(norm), *check_profanity(norm), *contact_flags, *check_flood(text, sender),
+        *policy.watched.check(text, norm),
     )
     by_kind = {flag.kind: flag for flag in reversed(flags)}
     decision = Decision.ALLOW
@@ -82,6 +83,11 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
         masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
         decide(Decision.HOLD)
         said.append(notices.held(FlagKind.ABUSE))
+    if FlagKind.WATCHED in by_kind:
+        watched = policy.watched.outcome(flags, in_crisis=FlagKind.CRISIS in by_kind)
+        masks.extend(watched.masks)
+        decide(watched.decision)
+        said.extend(watched.notices)
     if FlagKind.FLOOD in by_kind and FlagKind.CRISIS not in by_kind:
         # Someone in crisis may write fast; they are flagged to moderators but never held back.
         decide(Decision.HOLD)

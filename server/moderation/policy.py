@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Mapping
 
+from .watched import NO_WATCHED, WatchedRules
+
 
 class ProfanityAction(StrEnum):
     MASK = "mask"
@@ -22,6 +24,8 @@ class RoomPolicy:
     profanity: ProfanityAction = ProfanityAction.MASK
     contact: ContactAction = ContactAction.REDACT
     locale: str = "en-US"
+    # The community's watched-word rules for this room, compiled by the server (watched.py).
+    watched: WatchedRules = NO_WATCHED
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> RoomPolicy:

@@ -16,7 +16,7 @@ from ..services import Services
 from ..storage.models import Message, Room
 from ..storage.rooms import RoomStore
 from .audit import record
-from .resources import resources_json
+from ..rooms.shapes import resources_shape
 from .queue import Signal, raise_item
 from .triage import HELP_REQUEST, ReportReason, triage_for_report
 
@@ -71,5 +71,6 @@ async def do_help_request(svc: Services, *, actor: Principal, room_slug: str) ->
                    now=now, room_id=room_id)
     except DomainError as error:
         log.error("help_request_not_stored user=%s code=%s", actor.user_id, error.code.value)
-        return {"resources": resources_json(actor.locale), "alerted": False, "message": HELP_NOT_SENT}
-    return {"resources": resources_json(actor.locale), "alerted": True, "message": HELP_SENT}
+        return {"resources": resources_shape(actor.locale, svc.live.book), "alerted": False,
+                "message": HELP_NOT_SENT}
+    return {"resources": resources_shape(actor.locale, svc.live.book), "alerted": True, "message": HELP_SENT}

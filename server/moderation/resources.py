@@ -95,9 +95,3 @@ def published_sites() -> frozenset[str]:
     """Host names of the helplines we publish: links to them are shared freely."""
     hosts = {r.url.split("://")[-1].removeprefix("www.").split("/")[0] for r in _all() if r.url}
     return frozenset(hosts)
-
-
-def resources_json(locale: str) -> list[dict[str, str | None]]:
-    """The wire form of resources_for: what a crisis notice and a help request both carry."""
-    return [{"name": r.name, "phone": r.phone, "text": r.text, "url": r.url, "hours": r.hours, "kind": r.kind.value}
-            for r in resources_for(locale)]

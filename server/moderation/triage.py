@@ -19,6 +19,7 @@ class ItemKind(StrEnum):
     PROFANITY = "profanity"
     CONTACT = "contact"
     FLOOD = "flood"
+    WATCHED = "watched"
     HELD = "held"
 
 
@@ -52,11 +53,11 @@ class Triage:
 
 
 _TIER = {ItemKind.ABUSE: 3, ItemKind.REPORT: 2, ItemKind.PROFANITY: 1, ItemKind.CONTACT: 1,
-         ItemKind.FLOOD: 1, ItemKind.HELD: 1}
+         ItemKind.FLOOD: 1, ItemKind.WATCHED: 1, ItemKind.HELD: 1}
 
 _FLAG_KIND = {FlagKind.CRISIS: ItemKind.CRISIS, FlagKind.ABUSE: ItemKind.ABUSE,
               FlagKind.PROFANITY: ItemKind.PROFANITY, FlagKind.CONTACT: ItemKind.CONTACT,
-              FlagKind.FLOOD: ItemKind.FLOOD}
+              FlagKind.FLOOD: ItemKind.FLOOD, FlagKind.WATCHED: ItemKind.WATCHED}
 
 _REPORT = {
     ReportReason.CRISIS: Triage(ItemKind.CRISIS, Severity.HIGH),

@@ -27,6 +27,7 @@ class FlagKind(StrEnum):
     PROFANITY = "profanity"
     CONTACT = "contact"
     FLOOD = "flood"
+    WATCHED = "watched"
 
 
 class Severity(StrEnum):

@@ -14,6 +14,7 @@ from ..broadcast import user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.accounts import get_principal
 from ..identity.principal import Principal
+from ..rooms.age_bands import audience_bands, audience_topic
 from ..rooms.membership import do_leave_all
 from ..services import Services
 from . import mod_events  # noqa: F401  (registers the moderation events)
@@ -53,6 +54,8 @@ class Gateway(socketio.AsyncNamespace):
         self.svc.online.add(principal, sid)
         self.svc.moderation.connected(principal.user_id)
         await self.svc.broadcaster.subscribe(sid, user_topic(principal.user_id))
+        for band in audience_bands(principal):
+            await self.svc.broadcaster.subscribe(sid, audience_topic(band))
         log.info("connected user=%s role=%s", principal.user_id, principal.role.value)
         return True
 

@@ -7,6 +7,7 @@ from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..storage.models import Room
 from ..storage.rooms import RoomStore
+from .age_bands import check_room_band
 from .presence import Presence, Present
 
 
@@ -19,6 +20,7 @@ async def check_room(session: AsyncSession, slug: str) -> Room:
 
 def check_joined(presence: Presence, room: Room, actor: Principal, sid: str) -> Present:
     """Return how this person is in the room, or refuse with not_member if this connection has not joined."""
+    check_room_band(actor, room)
     present = presence.get(room.id, actor.user_id)
     if present is None or not presence.is_in(room.id, actor.user_id, sid):
         raise DomainError(ErrorCode.NOT_MEMBER, "Join the room first.")

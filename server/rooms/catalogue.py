@@ -9,7 +9,9 @@ from ..clock import Clock
 from ..storage.database import Database
 from ..storage.models import Room
 from ..storage.rooms import RoomStore
+from ..identity.principal import Principal
 from ..moderation.policy import ContactAction
+from .age_bands import can_see_room
 from .policy import HistoryVisibility, RoomRules
 from .presence import Presence
 from .sessions.scheduling import next_session_by_room
@@ -86,9 +88,10 @@ async def do_seed_rooms(db: Database, clock: Clock) -> list[str]:
     return created
 
 
-async def list_rooms(db: Database, presence: Presence) -> list[dict[str, Any]]:
+async def list_rooms(db: Database, presence: Presence, viewer: Principal | None = None) -> list[dict[str, Any]]:
+    """The open rooms this person may see: their age band's (adults' without a session), staff all."""
     async with db.read() as session:
         rooms = await RoomStore(session).list_open()
     upcoming = await next_session_by_room(db)
     return [{**room_shape(room, online=presence.count(room.id)), "next_session": upcoming.get(room.id)}
-            for room in rooms]
+            for room in rooms if can_see_room(viewer, room)]

@@ -12,6 +12,7 @@ from ..storage.messages import MessageStore
 from ..storage.models import Membership
 from ..storage.rooms import RoomStore
 from .access import check_room
+from .age_bands import check_room_band
 from .history import visible_since
 from .policy import RoomRules
 from .presence import Present
@@ -34,6 +35,7 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
         room = await check_room(tx.session, request.room)
+        check_room_band(actor, room)
         if request.mode == "listener" and not room.listeners_allowed:
             raise DomainError(ErrorCode.LISTENERS_NOT_ALLOWED,
                               "This room asks everyone to take part, so listening only isn't available here.")

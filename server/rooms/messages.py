@@ -15,6 +15,8 @@ from ..moderation.pipeline import review
 from ..moderation.policy import SenderContext
 from ..moderation.queue import raise_for_verdict
 from ..moderation.sanctions import check_not_sanctioned
+from ..moderation.resource_book import ResourceBook
+from ..moderation.watched_effects import do_apply_watched
 from ..moderation.verdict import Decision, Verdict
 from ..services import Services
 from ..storage.messages import MessageStore
@@ -75,19 +77,22 @@ async def do_send_message(svc: Services, *, actor: Principal, sid: str, request:
 async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest, text: str,
                 client_msg_id: str) -> dict[str, Any]:
     now = svc.clock.now()
+    await svc.live.refresh(svc.db, now)
     async with svc.db.transaction() as tx:
         room = await check_room(tx.session, request.room)
         present = check_joined(svc.presence, room, actor, sid)
         store = MessageStore(tx.session)
         existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
         if existing is not None:
-            return _result(existing, actor, room, existing.text)
+            return _result(existing, actor, room, existing.text, svc.live.book)
         check_may_post(room, present)
         await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
         await check_session_allows_post(tx.session, room, actor, now)
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
-        verdict = review(text, rules.moderation(actor.locale), sender)
+        policy = rules.moderation(actor.locale, svc.live.watched_for(room.id))
+        verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=review(text, policy, sender),
+                                         watched=policy.watched)
         message = _message(room, actor, client_msg_id, text, verdict, now)
         message.content_warning = request.content_warning
         if message.status == "visible":
@@ -97,7 +102,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         store.add(message)
         await tx.session.flush()
         await raise_for_verdict(tx, svc, message, verdict, now)
-        result = _result(message, actor, room, None if message.status == "blocked" else verdict.text)
+        result = _result(message, actor, room, None if message.status == "blocked" else verdict.text, svc.live.book)
         if message.status == "visible":
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))
     svc.recent.remember(actor.user_id, text, now)
@@ -121,7 +126,7 @@ async def _stored_result(svc: Services, actor: Principal, slug: str, client_msg_
         stored = await MessageStore(session).by_client_id(room.id, actor.user_id, client_msg_id)
     if stored is None:
         raise DomainError(ErrorCode.CONFLICT, "That message could not be stored. Please send it again.")
-    return _result(stored, actor, room, stored.text)
+    return _result(stored, actor, room, stored.text, svc.live.book)
 
 
 def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdict: Verdict, now: float) -> Message:
@@ -137,10 +142,11 @@ def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdic
         created_at=now)
 
 
-def _result(message: Message, actor: Principal, room: Room, shown_text: str | None) -> dict[str, Any]:
+def _result(message: Message, actor: Principal, room: Room, shown_text: str | None,
+            book: ResourceBook) -> dict[str, Any]:
     """The sender's ack; `shown_text` is what was delivered, even in rooms that do not store text."""
     return {
         "message": {**message_shape(message, actor.public(), room.slug), "text": shown_text},
         "decision": message.decision,
-        "notices": [notice_shape(n["code"], n["message"], actor.locale) for n in message.notices],
+        "notices": [notice_shape(n["code"], n["message"], actor.locale, book) for n in message.notices],
     }

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 
 from ..errors import DomainError, ErrorCode
 from ..moderation.policy import ContactAction, ProfanityAction, RoomPolicy
+from ..moderation.watched import NO_WATCHED, WatchedRules
 
 MAX_RETENTION_DAYS = 3650
 
@@ -37,9 +38,9 @@ class RoomRules:
     def stores_messages(self) -> bool:
         return self.retention_days > 0
 
-    def moderation(self, locale: str) -> RoomPolicy:
+    def moderation(self, locale: str, watched: WatchedRules = NO_WATCHED) -> RoomPolicy:
         """The pipeline's part; the locale decides which national phone formats are recognised."""
-        return RoomPolicy(profanity=self.profanity, contact=self.contact, locale=locale)
+        return RoomPolicy(profanity=self.profanity, contact=self.contact, locale=locale, watched=watched)
 
     def to_json(self) -> dict[str, Any]:
         return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Mapping
 
 from ..broadcast import room_topic
@@ -12,6 +13,7 @@ from ..services import Services
 from ..storage.database import Database, Transaction
 from ..storage.models import Room
 from .access import check_room
+from .admin_audit import OPERATOR, record_admin_change
 from .policy import RoomRules
 
 log = logging.getLogger("peerchat.rooms")
@@ -24,10 +26,13 @@ def check_admin(actor: Principal) -> None:
         raise DomainError(ErrorCode.FORBIDDEN, "Only administrators can change a room's rules.")
 
 
-async def _update_rules(tx: Transaction, slug: str, changes: Mapping[str, Any]) -> tuple[Room, RoomRules]:
+async def _update_rules(tx: Transaction, slug: str, changes: Mapping[str, Any], actor: Principal,
+                        now: float) -> tuple[Room, RoomRules]:
     room = await check_room(tx.session, slug)
-    rules = RoomRules.from_json(room.policy).updated(changes)
+    before = RoomRules.from_json(room.policy)
+    rules = before.updated(changes)
     room.policy = rules.to_json()
+    record_admin_change(tx, actor, "room.policy", f"room:{slug}", before.to_json(), rules.to_json(), at=now)
     return room, rules
 
 
@@ -36,7 +41,7 @@ async def do_update_room_rules(svc: Services, *, actor: Principal, slug: str,
     """The next message in the room already follows the new rules: sends read them from the room row."""
     check_admin(actor)
     async with svc.db.transaction() as tx:
-        room, rules = await _update_rules(tx, slug, changes)
+        room, rules = await _update_rules(tx, slug, changes, actor, svc.clock.now())
         tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "room:updated",
                                                         {"room": slug, "policy": rules.to_json()}))
     log.info("room_rules_changed room=%s actor=%s fields=%s", slug, actor.user_id, ",".join(sorted(changes)))
@@ -46,7 +51,7 @@ async def do_update_room_rules(svc: Services, *, actor: Principal, slug: str,
 async def do_update_room_rules_as_operator(db: Database, slug: str, changes: Mapping[str, Any]) -> RoomRules:
     """The same change from the command line, by whoever runs the server."""
     async with db.transaction() as tx:
-        _room, rules = await _update_rules(tx, slug, changes)
+        _room, rules = await _update_rules(tx, slug, changes, OPERATOR, time.time())
     log.info("room_rules_changed room=%s actor=operator fields=%s", slug, ",".join(sorted(changes)))
     return rules
 
@@ -59,6 +64,8 @@ async def do_change_agreement(svc: Services, *, actor: Principal, slug: str, tex
                           field="agreement")
     async with svc.db.transaction() as tx:
         room = await check_room(tx.session, slug)
+        record_admin_change(tx, actor, "room.agreement", f"room:{slug}", {"agreement": room.agreement},
+                            {"agreement": text.strip()}, at=svc.clock.now())
         room.agreement = text.strip()
         room.agreement_version += 1
         version = room.agreement_version

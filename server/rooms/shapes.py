@@ -1,11 +1,12 @@
 """How rooms and messages look on the wire (docs/protocol.md); one place so every event agrees."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from ..clock import iso
 from ..moderation.notices import CRISIS
-from ..moderation.resources import resources_json
+from ..moderation.resource_book import DEFAULT_BOOK, ResourceBook
 from ..storage.models import Message, Room, User
 from .policy import RoomRules
 
@@ -21,6 +22,7 @@ def room_shape(room: Room, *, online: int) -> dict[str, Any]:
         "capacity": room.capacity,
         "online": online,
         "policy": RoomRules.from_json(room.policy).to_json(),
+        "age_band": room.age_band,
     }
 
 
@@ -42,10 +44,15 @@ def message_shape(message: Message, sender: dict[str, str], room_slug: str) -> d
     }
 
 
-def notice_shape(code: str, message: str, locale: str) -> dict[str, Any]:
+def notice_shape(code: str, message: str, locale: str, book: ResourceBook = DEFAULT_BOOK) -> dict[str, Any]:
     """A private notice to the sender about what happened to their message and why; a crisis notice
     carries the help available where the person is."""
     notice: dict[str, Any] = {"code": code, "message": message}
     if code == CRISIS.code:
-        notice["resources"] = resources_json(locale)
+        notice["resources"] = resources_shape(locale, book)
     return notice
+
+
+def resources_shape(locale: str, book: ResourceBook = DEFAULT_BOOK) -> list[dict[str, Any]]:
+    """The help for where the person is: the admins' entries for their region over the built-in ones."""
+    return [asdict(resource) for resource in book.for_locale(locale)]

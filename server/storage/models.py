@@ -34,6 +34,7 @@ class User(Base):
     token_version: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float)
     deactivated_at: Mapped[float | None] = mapped_column(Float)
+    age_band: Mapped[str] = mapped_column(String(8), default="adults", server_default="adults")
 
 
 class Room(Base):
@@ -52,6 +53,7 @@ class Room(Base):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float)
     archived_at: Mapped[float | None] = mapped_column(Float)
+    age_band: Mapped[str] = mapped_column(String(8), default="adults", server_default="adults")
 
 
 class Membership(Base):
@@ -104,3 +106,4 @@ class JobRun(Base):
 from . import review_models  # noqa: E402,F401  (the review queue's tables join Base.metadata)
 # Imported here so Alembic and the test harness see every table through Base.metadata.
 from .session_models import GroupSession, SessionEvent, SessionFeedback, SessionParticipant  # noqa: E402,F401
+from . import admin_models  # noqa: E402,F401  (administration tables register on Base.metadata)

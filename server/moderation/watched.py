@@ -1,0 +1,285 @@
+"""Watched words: a community's own words, phrases and bounded patterns, with an action and exceptions.
+
+Pure. Rules are checked and compiled once per change into an immutable WatchedMatcher: one
+Aho-Corasick automaton for words and one RE2 set for phrases and patterns, so matching is linear in
+the message however many rules there are and no pattern can backtrack catastrophically. Everything
+matches the normalised text (server/moderation/normalize.py), the same as the built-in lists. This
+module must not read the database: the server hands compiled rules in through the RoomPolicy.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import ahocorasick
+import re2
+
+from .normalize import Normalized, normalize
+from .verdict import Decision, Flag, FlagKind, Notice, Severity, Span
+
+MAX_WORD_CHARS = 64
+MAX_PATTERN_CHARS = 200
+MAX_MUTE_MINUTES = 7 * 24 * 60
+RULE_PREFIX = "watched."
+# Texts a sensible rule never matches on its own: a rule that does would catch nearly every message.
+_ONE_CHARACTER = ("a", "e", "i", "o", "u", "s", "t", "1", " ", ".", "!")
+_COMMON_WORDS = ("the", "and", "you", "is", "hi", "ok", "to", "it")
+_TOKEN_CHARS = re.compile(r"[^\W_]")
+
+
+class RuleKind(StrEnum):
+    WORD = "word"
+    PHRASE = "phrase"
+    PATTERN = "pattern"
+
+
+class RuleAction(StrEnum):
+    """What a hit does, mildest first; `allow` marks an exception that cancels hits it covers."""
+
+    ALLOW = "allow"
+    FLAG = "flag"
+    MASK = "mask"
+    HOLD = "hold"
+    BLOCK = "block"
+    MUTE = "mute"
+
+    @property
+    def rank(self) -> int:
+        return list(RuleAction).index(self)
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used; the message says what to change."""
+
+    def __init__(self, message: str, field: str = "text") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedRule:
+    id: str
+    kind: RuleKind
+    text: str
+    action: RuleAction
+    room_id: str | None = None
+    mute_minutes: int = 10
+
+
+def _options(max_mem: int) -> re2.Options:
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = max_mem
+    return options
+
+
+_PATTERN_OPTIONS = _options(2 << 20)
+_SET_OPTIONS = _options(256 << 20)
+
+
+def _compile(pattern: str) -> re2._Regexp:
+    try:
+        return re2.compile(pattern, _PATTERN_OPTIONS)
+    except re2.error:
+        raise RuleError("That pattern doesn't compile. Patterns use RE2 syntax: no look-arounds or "
+                        "back-references, and repeats of at most 1000.") from None
+
+
+def _phrase_pattern(words: list[str]) -> str:
+    return r"\b" + r"\s+".join(re2.escape(w) for w in words) + r"\b"
+
+
+def _pattern_of(kind: RuleKind, text: str) -> str:
+    if kind is RuleKind.PHRASE:
+        return _phrase_pattern(normalize(text).text.split())
+    return "(?i)" + text
+
+
+def check_rule_text(kind: RuleKind, raw: object) -> str:
+    """The rule's text, cleaned; raises RuleError for empty, too broad, unsafe or uncompilable rules."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise RuleError("A rule needs a word, a phrase or a pattern.")
+    text = " ".join(raw.split()) if kind is not RuleKind.PATTERN else raw.strip()
+    if kind is RuleKind.WORD:
+        core = normalize(text.strip("*")).text
+        if " " in text or not core or " " in core:
+            raise RuleError("A word rule is one word (use a phrase rule for several words).")
+        if len(text) > MAX_WORD_CHARS:
+            raise RuleError(f"Words can be up to {MAX_WORD_CHARS} characters.")
+        if "*" in text.strip("*"):
+            raise RuleError("Use * only at the start or end of a word (for example 'sad*').")
+        if len(_TOKEN_CHARS.findall(core)) < (3 if "*" in text else 2):
+            raise RuleError("That word is too short: it would match almost every message.")
+        return text.lower()
+    if kind is RuleKind.PHRASE:
+        if len(normalize(text).text.split()) < 2:
+            raise RuleError("A phrase rule has at least two words (use a word rule for one).")
+        if len(text) > MAX_PATTERN_CHARS:
+            raise RuleError(f"Phrases can be up to {MAX_PATTERN_CHARS} characters.")
+        return text.lower()
+    if len(text) > MAX_PATTERN_CHARS:
+        raise RuleError(f"Patterns can be up to {MAX_PATTERN_CHARS} characters.")
+    compiled = _compile(_pattern_of(kind, text))
+    if compiled.search("") or any(compiled.search(probe) for probe in _ONE_CHARACTER) or \
+            sum(bool(compiled.search(word)) for word in _COMMON_WORDS) >= 2:
+        raise RuleError("That pattern would match almost every message. Make it more specific.")
+    return text
+
+
+def check_mute_minutes(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= MAX_MUTE_MINUTES:
+        raise RuleError(f"mute_minutes is a whole number from 1 to {MAX_MUTE_MINUTES}.", "mute_minutes")
+    return raw
+
+
+@dataclass(frozen=True, slots=True)
+class _WordEntry:
+    rule: WatchedRule
+    open_start: bool
+    open_end: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    rule: WatchedRule
+    span: Span
+
+
+class WatchedMatcher:
+    """Every rule of every room compiled together; immutable once built, shared by all rooms' views."""
+
+    def __init__(self, rules: tuple[WatchedRule, ...] = (), version: int = 0) -> None:
+        self.version = version
+        self.rules = {rule.id: rule for rule in rules}
+        self._words: ahocorasick.Automaton | None = None
+        self._set: re2.Set | None = None
+        self._regexes: list[tuple[WatchedRule, re2._Regexp]] = []
+        table: dict[str, list[_WordEntry]] = {}
+        for rule in rules:
+            if rule.kind is RuleKind.WORD:
+                key = normalize(rule.text.strip("*")).text
+                table.setdefault(key, []).append(
+                    _WordEntry(rule, rule.text.startswith("*"), rule.text.endswith("*")))
+            else:
+                self._regexes.append((rule, _compile(_pattern_of(rule.kind, rule.text))))
+        if table:
+            self._words = ahocorasick.Automaton()
+            for key, entries in table.items():
+                self._words.add_word(key, (len(key), tuple(entries)))
+            self._words.make_automaton()
+        if self._regexes:
+            self._set = re2.Set.SearchSet(_SET_OPTIONS)
+            for _rule, compiled in self._regexes:
+                self._set.Add(compiled.pattern)
+            self._set.Compile()
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def hits(self, typed: str, norm: Normalized, room_id: str | None) -> list[_Hit]:
+        """Rule hits for one room (its own rules and the global ones), in the typed text's coordinates.
+
+        Words match the normalised text only; phrases and patterns match it and the typed text in lower
+        case too, so a pattern written with double letters ("sell+") still finds "selling"."""
+        text = norm.text
+        found: list[_Hit] = []
+        if self._words is not None:
+            for last, (length, entries) in self._words.iter(text):
+                start, end = last - length + 1, last + 1
+                starts_word = start == 0 or not text[start - 1].isalnum()
+                ends_word = end == len(text) or not text[end].isalnum()
+                for entry in entries:
+                    if entry.rule.room_id in (None, room_id) and (starts_word or entry.open_start) and \
+                            (ends_word or entry.open_end):
+                        found.append(_Hit(entry.rule, norm.span(start, end)))
+        if self._set is not None:
+            found.extend(self._pattern_hits(text, room_id, norm.span))
+            lowered = typed.lower()
+            if len(lowered) == len(typed) and lowered != text:
+                found.extend(self._pattern_hits(lowered, room_id, Span))
+        return found
+
+    def _pattern_hits(self, subject: str, room_id: str | None, to_span: Callable[[int, int], Span]) -> list[_Hit]:
+        """One pass of the RE2 set says which patterns match; only those are run for their spans."""
+        hits: list[_Hit] = []
+        for index in self._set.Match(subject) or ():  # type: ignore[union-attr]
+            rule, compiled = self._regexes[index]
+            if rule.room_id in (None, room_id):
+                hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(subject) if m.end() > m.start())
+        return hits
+
+
+EMPTY_MATCHER = WatchedMatcher()
+
+HELD = Notice("held_for_review", "Your message is waiting for a moderator because it includes words this "
+              "community asked moderators to check first. It hasn't been lost, and you'll see it in the room "
+              "if it's approved.")
+BLOCKED = Notice("blocked", "Your message wasn't posted because it includes words this community asked people "
+                 "not to use here. You're welcome to say it another way: what you have to say matters.")
+MASKED = Notice("watched_masked", "Your message was shared, with a few words hidden that this community asked "
+                "us to hide.")
+
+
+def muted_notice(minutes: int) -> Notice:
+    return Notice("muted", f"Your message wasn't posted because it includes words this community doesn't allow "
+                  f"here, so posting in this room is paused for you for {minutes} minutes. You can still read, "
+                  f"and the Get help button always works.")
+
+
+_SEVERITY = {RuleAction.FLAG: Severity.LOW, RuleAction.MASK: Severity.LOW, RuleAction.HOLD: Severity.MEDIUM,
+             RuleAction.BLOCK: Severity.MEDIUM, RuleAction.MUTE: Severity.MEDIUM}
+_DECISION = {RuleAction.FLAG: Decision.ALLOW, RuleAction.MASK: Decision.ALLOW_MODIFIED,
+             RuleAction.HOLD: Decision.HOLD, RuleAction.BLOCK: Decision.BLOCK, RuleAction.MUTE: Decision.BLOCK}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the watched-word hits of one message decide, for the pipeline to combine with the rest."""
+
+    decision: Decision
+    masks: tuple[Span, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedRules:
+    """One room's view of the compiled rules: what the pipeline receives inside a RoomPolicy."""
+
+    matcher: WatchedMatcher = field(default=EMPTY_MATCHER, compare=False)
+    room_id: str | None = None
+
+    def check(self, typed: str, norm: Normalized) -> tuple[Flag, ...]:
+        """One flag per rule hit, spans in the typed text; hits inside an exception's match are dropped."""
+        if not self.matcher.rules:
+            return ()
+        hits = self.matcher.hits(typed, norm, self.room_id)
+        allowed = [h.span for h in hits if h.rule.action is RuleAction.ALLOW]
+        spans: dict[str, set[Span]] = {}
+        for hit in hits:
+            if hit.rule.action is RuleAction.ALLOW or any(a.start <= hit.span.start and hit.span.end <= a.end
+                                                          for a in allowed):
+                continue
+            spans.setdefault(hit.rule.id, set()).add(hit.span)
+        return tuple(Flag(FlagKind.WATCHED, _SEVERITY[self.matcher.rules[rule_id].action], RULE_PREFIX + rule_id,
+                          tuple(sorted(found, key=lambda s: s.start))) for rule_id, found in spans.items())
+
+    def rule_of(self, flag: Flag) -> WatchedRule | None:
+        return self.matcher.rules.get(flag.rule.removeprefix(RULE_PREFIX))
+
+    def outcome(self, flags: tuple[Flag, ...], *, in_crisis: bool) -> Outcome:
+        """The strictest action wins; someone who may be in crisis is held for a person, never muted."""
+        rules = [(rule, flag) for flag in flags if (rule := self.rule_of(flag)) is not None]
+        if not rules:
+            return Outcome(Decision.ALLOW)
+        strictest = max(rules, key=lambda pair: pair[0].action.rank)[0]
+        action = RuleAction.HOLD if in_crisis and strictest.action.rank > RuleAction.HOLD.rank else strictest.action
+        masks = tuple(s for rule, flag in rules if rule.action is RuleAction.MASK for s in flag.spans)
+        notice = {RuleAction.MASK: MASKED, RuleAction.HOLD: HELD, RuleAction.BLOCK: BLOCKED}.get(action)
+        if action is RuleAction.MUTE:
+            notice = muted_notice(strictest.mute_minutes)
+        return Outcome(_DECISION[action], masks, (notice,) if notice else ())
+
+
+NO_WATCHED = WatchedRules()
