@@ -1,23 +1,26 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import AsyncIterator
 
 from aiohttp import web
 
 from .clock import Clock, SystemClock
-from .http import api, health
+from .http import api, health, metrics
 from .http.errors import error_middleware
-from .http.keys import SERVICES, SETTINGS
+from .http.keys import DRAIN, REDIS_LINK, SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .identity.tokens import TokenSigner
-from .moderation.ratelimit import RateLimiter
+from .realtime.backlog import watch_backlogs
 from .realtime.broadcaster import SocketBroadcaster
+from .realtime.drain import Drain
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
 from .services import Services
 from .settings import Settings
+from .shared.state import build_shared_state
 from .storage.database import Database
 from .storage.schema import check_schema
 
@@ -32,6 +35,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[SETTINGS] = settings
     sio = build_socket_server(settings)
     sio.attach(app)
+    app[DRAIN] = drain = Drain(sio)
 
     async def services_ctx(app: web.Application) -> AsyncIterator[None]:
         db = Database.from_url(settings.database_url)
@@ -40,18 +44,28 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         except Exception:
             await db.close()
             raise
+        shared = build_shared_state(settings, clock)
+        await shared.start()
+        if shared.link is not None:
+            app[REDIS_LINK] = shared.link
         services = Services(settings=settings, clock=clock, db=db, broadcaster=SocketBroadcaster(sio),
-                            signer=TokenSigner(settings.secret_key, clock), limiter=RateLimiter(clock))
+                            signer=TokenSigner(settings.secret_key, clock), limiter=shared.limiter,
+                            online=shared.online, presence=shared.presence)
         app[SERVICES] = services
-        sio.register_namespace(Gateway(services))
+        sio.register_namespace(Gateway(services, drain))
+        watchdog = asyncio.create_task(watch_backlogs(sio, settings.max_backlog))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
         yield
+        watchdog.cancel()
+        await asyncio.gather(watchdog, return_exceptions=True)
         await sio.shutdown()
+        await shared.stop()
         await db.close()
 
     app.cleanup_ctx.append(services_ctx)
     app.add_routes(api.routes)
     app.add_routes(health.routes)
+    app.add_routes(metrics.routes)
     add_static_routes(app, settings.web_dir)
     return app

@@ -62,6 +62,13 @@ class Settings:
     log_json: bool = False
     uvloop: bool = True
     rate_limits: RateLimits = field(default_factory=RateLimits)
+    redis_prefix: str = "peerchat"
+    rate_limit_fallback: float = 0.5
+    max_backlog: int = 1000
+    resume_max: int = 500
+    shutdown_drain: float = 2.0
+    shutdown_timeout: float = 20.0
+    admin_ui_password: str | None = field(default=None, repr=False)
 
     @property
     def origins(self) -> list[str]:
@@ -96,6 +103,19 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
 
 
 def _database_url(raw: str) -> str:
@@ -137,4 +157,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
         uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
         rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
+        redis_prefix=env.get("PEERCHAT_REDIS_PREFIX", base.redis_prefix),
+        rate_limit_fallback=_float(env, "PEERCHAT_RATE_LIMIT_FALLBACK", base.rate_limit_fallback, 0.01, 1.0),
+        max_backlog=_int(env, "PEERCHAT_MAX_BACKLOG", base.max_backlog, 10, 1_000_000),
+        resume_max=_int(env, "PEERCHAT_RESUME_MAX", base.resume_max, 1, 100_000),
+        shutdown_drain=_float(env, "PEERCHAT_SHUTDOWN_DRAIN", base.shutdown_drain, 0.0, 300.0),
+        shutdown_timeout=_float(env, "PEERCHAT_SHUTDOWN_TIMEOUT", base.shutdown_timeout, 1.0, 600.0),
+        admin_ui_password=_admin_ui_password(env),
     )
+
+
+def _admin_ui_password(env: Mapping[str, str]) -> str | None:
+    """The Socket.IO Admin UI is off unless an admin sets a long password for it."""
+    raw = env.get("PEERCHAT_ADMIN_UI_PASSWORD") or None
+    if raw is not None and len(raw) < 16:
+        raise SettingsError("PEERCHAT_ADMIN_UI_PASSWORD must be at least 16 characters")
+    return raw

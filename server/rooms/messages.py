@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..metrics import record_verdict
 from ..moderation.pipeline import review
 from ..moderation.policy import RoomPolicy, SenderContext
 from ..moderation.verdict import Decision, Verdict
@@ -81,6 +82,7 @@ async def _send(svc: Services, actor: Principal, sid: str, slug: str, text: str,
                               "write in this room.")
         verdict = review(text, RoomPolicy.from_mapping(room.policy),
                          SenderContext(now=now, recent=svc.recent.of(actor.user_id, now)))
+        record_verdict(verdict)
         message = _message(room, actor, client_msg_id, verdict, now)
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)

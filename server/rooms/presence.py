@@ -63,6 +63,10 @@ class Presence:
         present = self._who.get((room_id, user_id))
         return present.mode if present else None
 
+    def local_rooms(self) -> int:
+        """Rooms with a connection on this process (a metrics figure)."""
+        return len(self._rooms)
+
     def count(self, room_id: str) -> int:
         return len(self._rooms.get(room_id, ()))
 
