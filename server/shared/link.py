@@ -57,6 +57,17 @@ class RedisLink:
             log.warning("redis_down error=%s", type(error).__name__)
         self.up = False
 
+    async def check_live(self, processes: set[str]) -> set[str]:
+        """Which of these processes (not yet in `live_processes`) have a fresh heartbeat."""
+        if not processes:
+            return set()
+        ordered = sorted(processes)
+        scores = await self.redis.zmscore(self.key("processes"), ordered)
+        cutoff = time.time() - PROCESS_TTL_SECONDS
+        fresh = {p for p, score in zip(ordered, scores) if score is not None and score > cutoff}
+        self.live_processes = self.live_processes | fresh
+        return fresh
+
     async def notify(self, kind: str, body: str) -> None:
         await self.redis.publish(self.key("notices"), f"{kind}\x1f{self.process_id}\x1f{body}")
 

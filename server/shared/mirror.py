@@ -99,11 +99,16 @@ class Mirror:
 
     async def _refresh_group(self, group: str) -> None:
         try:
-            entries = await self._link.redis.hgetall(self._key(group))
+            await self._read_group(group)
         except (RedisError, OSError) as error:
             self._link.failed(error)
-            return
-        live, me = self._link.live_processes, self._link.process_id
+
+    async def _read_group(self, group: str) -> None:
+        entries = await self._link.redis.hgetall(self._key(group))
+        me = self._link.process_id
+        owners = {field.partition(SEPARATOR)[0] for field in entries} - {me}
+        live = self._link.live_processes
+        live = live | await self._link.check_live(owners - live)
         found: dict[str, list[str]] = {}
         dead: list[str] = []
         for field, value in entries.items():
