@@ -45,7 +45,7 @@ class RedisManager(socketio.AsyncRedisManager):
         """One attempt, then one reconnect and retry (as upstream), counting the packets given up."""
         for attempt in (1, 2):
             try:
-                if not self.connected:
+                if not self.connected:  # type: ignore[has-type]
                     self._redis_connect()
                 await self.redis.publish(self.channel, self.json.dumps(data))
                 return

