@@ -27,6 +27,7 @@ from .rooms.catalogue import do_seed_rooms
 from .rooms.policy import RoomRules
 from .rooms.policy_changes import do_update_room_rules_as_operator
 from .rooms.retention import do_purge_expired
+from .serve import serve
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
 from .storage.schema import SchemaNotReady, check_schema, upgrade_to_head
@@ -58,8 +59,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     app.on_startup.append(freeze_startup_objects)
     try:
-        web.run_app(app, host=settings.host, port=settings.port, print=lambda text: log.info("listening %s:%s",
-                    settings.host, settings.port), access_log=None)
+        asyncio.run(serve(app, settings))
     except SchemaNotReady as error:
         print(f"peerchat: {error}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
 """create_app(settings) -> aiohttp Application. Wiring only: one cleanup context per resource."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import AsyncIterator
@@ -9,22 +10,25 @@ from aiohttp import web
 
 from .background import periodic
 from .clock import Clock, SystemClock
-from .http import admin_rooms, admin_rules, api, health, moderation, rooms, sessions
+from .http import admin_rooms, admin_rules, api, health, metrics, moderation, rooms, sessions
 from .http.errors import error_middleware
-from .http.keys import SERVICES, SETTINGS
+from .http.keys import DRAIN, REDIS_LINK, SERVICES, SETTINGS
 from .http.static import add_static_routes
 from .logs import quiet_data_loggers
 from .identity.staff import do_refresh_live_config
 from .identity.tokens import TokenSigner
 from .moderation.escalation import run_escalation_tick
 from .moderation.ratelimit import RateLimiter
+from .realtime.backlog import watch_backlogs
 from .realtime.broadcaster import SocketBroadcaster
+from .realtime.drain import Drain
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
 from .rooms.retention import do_purge_expired
 from .rooms.sessions.lifecycle import run_session_tick
 from .services import Services
 from .settings import Settings
+from .shared.state import build_shared_state
 from .storage.database import Database
 from .storage.schema import check_schema
 
@@ -40,6 +44,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app[SETTINGS] = settings
     sio = build_socket_server(settings)
     sio.attach(app)
+    app[DRAIN] = drain = Drain(sio)
 
     async def services_ctx(app: web.Application) -> AsyncIterator[None]:
         db = Database.from_url(settings.database_url)
@@ -48,14 +53,23 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         except Exception:
             await db.close()
             raise
+        shared = build_shared_state(settings, clock)
+        await shared.start()
+        if shared.link is not None:
+            app[REDIS_LINK] = shared.link
         services = Services(settings=settings, clock=clock, db=db, broadcaster=SocketBroadcaster(sio),
-                            signer=TokenSigner(settings.secret_key, clock), limiter=RateLimiter(clock))
+                            signer=TokenSigner(settings.secret_key, clock), limiter=shared.limiter,
+                            online=shared.online, presence=shared.presence)
         app[SERVICES] = services
-        sio.register_namespace(Gateway(services))
+        sio.register_namespace(Gateway(services, drain))
+        watchdog = asyncio.create_task(watch_backlogs(sio, settings.max_backlog))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
         yield
+        watchdog.cancel()
+        await asyncio.gather(watchdog, return_exceptions=True)
         await sio.shutdown()
+        await shared.stop()
         await db.close()
 
     async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -82,5 +96,6 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
     app.add_routes(rooms.routes)
     app.add_routes(admin_rooms.routes)
     app.add_routes(admin_rules.routes)
+    app.add_routes(metrics.routes)
     add_static_routes(app, settings.web_dir)
     return app

@@ -72,6 +72,13 @@ class Settings:
     escalation_webhook_url: str | None = None
     escalation_webhook_secret: str | None = field(default=None, repr=False)
     session_tick_seconds: float = 5.0
+    redis_prefix: str = "peerchat"
+    rate_limit_fallback: float = 0.5
+    max_backlog: int = 1000
+    resume_max: int = 500
+    shutdown_drain: float = 2.0
+    shutdown_timeout: float = 20.0
+    admin_ui_password: str | None = field(default=None, repr=False)
 
     @property
     def origins(self) -> list[str]:
@@ -106,6 +113,19 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
 
 
 def _database_url(raw: str) -> str:
@@ -169,4 +189,19 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         claim_release_after=_int(env, "PEERCHAT_CLAIM_RELEASE_SECONDS", 120, 10, 24 * 3600),
         escalation_webhook_url=webhook_url,
         escalation_webhook_secret=webhook_secret,
+        redis_prefix=env.get("PEERCHAT_REDIS_PREFIX", base.redis_prefix),
+        rate_limit_fallback=_float(env, "PEERCHAT_RATE_LIMIT_FALLBACK", base.rate_limit_fallback, 0.01, 1.0),
+        max_backlog=_int(env, "PEERCHAT_MAX_BACKLOG", base.max_backlog, 10, 1_000_000),
+        resume_max=_int(env, "PEERCHAT_RESUME_MAX", base.resume_max, 1, 100_000),
+        shutdown_drain=_float(env, "PEERCHAT_SHUTDOWN_DRAIN", base.shutdown_drain, 0.0, 300.0),
+        shutdown_timeout=_float(env, "PEERCHAT_SHUTDOWN_TIMEOUT", base.shutdown_timeout, 1.0, 600.0),
+        admin_ui_password=_admin_ui_password(env),
     )
+
+
+def _admin_ui_password(env: Mapping[str, str]) -> str | None:
+    """The Socket.IO Admin UI is off unless an admin sets a long password for it."""
+    raw = env.get("PEERCHAT_ADMIN_UI_PASSWORD") or None
+    if raw is not None and len(raw) < 16:
+        raise SettingsError("PEERCHAT_ADMIN_UI_PASSWORD must be at least 16 characters")
+    return raw

@@ -22,7 +22,7 @@ def _address(request: web.Request) -> str:
 async def create_session(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     body = await read_json(request)
-    svc.limiter.check("create_session", _address(request), svc.settings.rate_limits.create_session)
+    await svc.limiter.take("create_session", _address(request), svc.settings.rate_limits.create_session)
     reply = await do_create_peer(svc, pseudonym=body.get("pseudonym"), age_band=body.get("age_band", "adults"))
     return web.json_response(reply, status=201)
 

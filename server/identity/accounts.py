@@ -103,14 +103,14 @@ async def do_login(svc: Services, *, username: object, password: object, address
         raise DomainError(ErrorCode.UNAUTHORIZED, LOGIN_FAILED)
     account = username.strip().lower()[:64]
     limits = svc.settings.rate_limits
-    svc.limiter.ensure_available("login_account", account, limits.login_account)
-    svc.limiter.ensure_available("login_address", address_hash, limits.login_address)
+    await svc.limiter.ensure("login_account", account, limits.login_account)
+    await svc.limiter.ensure("login_address", address_hash, limits.login_address)
     async with svc.db.read() as session:
         user = await UserStore(session).by_username(account)
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or user.deactivated_at is not None:
-        svc.limiter.check("login_account", account, limits.login_account)
-        svc.limiter.check("login_address", address_hash, limits.login_address)
+        await svc.limiter.take("login_account", account, limits.login_account)
+        await svc.limiter.take("login_address", address_hash, limits.login_address)
         raise DomainError(ErrorCode.UNAUTHORIZED, LOGIN_FAILED)
     return _session_reply(svc, user)
 

@@ -35,6 +35,14 @@ class RateLimiter:
         """Raise rate_limited if a token would not be available, without taking one (login failures)."""
         self._take(action, subject, limit, need=1.0, cost=0.0)
 
+    async def take(self, action: str, subject: str, limit: RateLimit | None, cost: float = 1.0) -> None:
+        """`check` for callers that may run on several processes (the Redis limiter shares the bucket)."""
+        self.check(action, subject, limit, cost)
+
+    async def ensure(self, action: str, subject: str, limit: RateLimit | None) -> None:
+        """`ensure_available`, shared across processes like `take`."""
+        self.ensure_available(action, subject, limit)
+
     def _take(self, action: str, subject: str, limit: RateLimit | None, need: float, cost: float) -> None:
         if limit is None:
             return

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from typing import Any
 
 import socketio
 
+from .. import metrics
 from ..broadcast import user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.accounts import get_principal
@@ -19,6 +21,8 @@ from ..rooms.membership import do_leave_all
 from ..services import Services
 from . import mod_events  # noqa: F401  (registers the moderation events)
 from . import session_events  # noqa: F401  (registers the session events)
+from . import resume  # noqa: F401  (registers room:resume)
+from .drain import Drain
 from .events import EVENTS, Call, EventSpec
 from .payloads import Payload
 
@@ -26,9 +30,10 @@ log = logging.getLogger("peerchat.gateway")
 
 
 class Gateway(socketio.AsyncNamespace):
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, drain: Drain) -> None:
         super().__init__("/")
         self.svc = services
+        self.drain = drain
         self.connections: dict[str, Principal] = {}
         self._closing: set[asyncio.Task[None]] = set()
 
@@ -45,12 +50,17 @@ class Gateway(socketio.AsyncNamespace):
 
     async def _connect(self, sid: str, auth: Any) -> bool:
         auth = auth if isinstance(auth, dict) else {}
+        if self.drain.draining:
+            raise socketio.exceptions.ConnectionRefusedError(
+                "This server is restarting. Please connect again.", {"code": ErrorCode.UNAVAILABLE.value,
+                                                                     "retry_after": 2})
         try:
             principal = await get_principal(self.svc, auth.get("token"), auth.get("locale"))
         except DomainError as error:
             log.info("connect_refused code=%s", error.code.value)
             raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None
         self.connections[sid] = principal
+        metrics.CONNECTIONS.inc()
         self.svc.online.add(principal, sid)
         self.svc.moderation.connected(principal.user_id)
         await self.svc.broadcaster.subscribe(sid, user_topic(principal.user_id))
@@ -63,6 +73,7 @@ class Gateway(socketio.AsyncNamespace):
         principal = self.connections.pop(sid, None)
         if principal is None:
             return
+        metrics.CONNECTIONS.dec()
         self.svc.online.remove(principal, sid)
         self.svc.moderation.disconnected(sid, principal.user_id, now=self.svc.clock.now(),
                                          connections_left=self.svc.online.connection_count(principal.user_id))
@@ -72,6 +83,17 @@ class Gateway(socketio.AsyncNamespace):
             log.exception("disconnect_cleanup_failed user=%s", principal.user_id)
 
     async def _dispatch(self, event: Any, sid: str, args: tuple[Any, ...]) -> dict[str, Any]:
+        if event != "message:send":
+            with self.drain.track():
+                return await self._answer(event, sid, args)
+        metrics.MESSAGES_IN.inc()
+        started = time.perf_counter()
+        with self.drain.track():
+            reply = await self._answer(event, sid, args)
+        metrics.PIPELINE_SECONDS.observe(time.perf_counter() - started)
+        return reply
+
+    async def _answer(self, event: Any, sid: str, args: tuple[Any, ...]) -> dict[str, Any]:
         principal = self.connections.get(sid)
         spec = EVENTS.get(event) if isinstance(event, str) else None
         try:
@@ -79,7 +101,7 @@ class Gateway(socketio.AsyncNamespace):
                 raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again.")
             if spec is None:
                 raise DomainError(ErrorCode.UNKNOWN_EVENT, "That event doesn't exist.")
-            self._rate_limit(spec, principal)
+            await self._rate_limit(spec, principal)
             payload = Payload.parse(args, spec.fields)
             result = await spec.handler(Call(self.svc, principal, sid, payload))
         except DomainError as error:
@@ -99,8 +121,12 @@ class Gateway(socketio.AsyncNamespace):
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
-    def _rate_limit(self, spec: EventSpec, principal: Principal) -> None:
+    async def _rate_limit(self, spec: EventSpec, principal: Principal) -> None:
         if spec.limit is None:
             return
         limit = getattr(self.svc.settings.rate_limits, spec.limit)
-        self.svc.limiter.check(spec.limit, principal.user_id, limit)
+        try:
+            await self.svc.limiter.take(spec.limit, principal.user_id, limit)
+        except DomainError:
+            metrics.RATE_LIMITED.labels(action=spec.limit).inc()
+            raise

@@ -5,15 +5,16 @@ import socketio
 
 from ..settings import Settings
 from . import wirejson
+from .manager import LocalManager, RedisManager
 
 
 def build_socket_server(settings: Settings) -> socketio.AsyncServer:
     manager: socketio.AsyncManager
     if settings.redis_url:
-        manager = socketio.AsyncRedisManager(settings.redis_url, json=wirejson)
+        manager = RedisManager(settings.redis_url, channel=f"{settings.redis_prefix}:socketio")
     else:
-        manager = socketio.AsyncManager()
-    return socketio.AsyncServer(
+        manager = LocalManager()
+    sio = socketio.AsyncServer(
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins=settings.origins,
@@ -26,3 +27,9 @@ def build_socket_server(settings: Settings) -> socketio.AsyncServer:
         ping_interval=25,
         ping_timeout=20,
     )
+    if settings.admin_ui_password:
+        # Only when an admin sets its password; "production" mode never forwards event payloads (message
+        # text) to the Admin UI, and read-only means it cannot disconnect anyone.
+        sio.instrument(auth={"username": "admin", "password": settings.admin_ui_password}, mode="production",
+                       read_only=True, server_stats_interval=5)
+    return sio

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..metrics import record_verdict
 from ..moderation.pipeline import review
 from ..moderation.policy import SenderContext
 from ..moderation.queue import raise_for_verdict
@@ -93,6 +94,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         policy = rules.moderation(actor.locale, svc.live.watched_for(room.id))
         verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=review(text, policy, sender),
                                          watched=policy.watched)
+        record_verdict(verdict)
         message = _message(room, actor, client_msg_id, text, verdict, now)
         message.content_warning = request.content_warning
         if message.status == "visible":

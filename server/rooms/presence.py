@@ -74,6 +74,10 @@ class Presence:
     def sids_of(self, room_id: str, user_id: str) -> set[str]:
         return set(self._rooms.get(room_id, {}).get(user_id, ()))
 
+    def local_rooms(self) -> int:
+        """Rooms with a connection on this process (a metrics figure)."""
+        return len(self._rooms)
+
     def count(self, room_id: str) -> int:
         return len(self._rooms.get(room_id, ()))
 

@@ -44,7 +44,9 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10)
+    # A short connect timeout makes sends fail fast with `unavailable` while PostgreSQL is down.
+    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_timeout=10,
+                               connect_args={"timeout": 5})
 
 
 class Database:

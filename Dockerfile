@@ -1,0 +1,24 @@
+# peerchat server image: one process per container; scale with more replicas behind nginx (deploy/).
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY setup.cfg pyproject.toml README.md ./
+COPY server ./server
+RUN pip install --no-cache-dir --prefix=/install .
+
+FROM python:3.11-slim
+RUN useradd --system --uid 10001 --home /app peerchat
+WORKDIR /app
+COPY --from=build /install /usr/local
+COPY alembic.ini ./
+COPY migrations ./migrations
+USER peerchat
+ENV PEERCHAT_HOST=0.0.0.0 \
+    PEERCHAT_PORT=8080 \
+    PEERCHAT_LOG_JSON=true \
+    PYTHONUNBUFFERED=1
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8080/healthz').status != 200)"
+# SIGTERM starts the drain (readiness fails, clients told to reconnect elsewhere); give it time to finish.
+STOPSIGNAL SIGTERM
+CMD ["peerchat", "serve"]

@@ -1,0 +1,5 @@
+"""State shared by every process of one deployment, kept in Redis: presence, who is online, rate limits.
+
+Each piece sits behind the interface of its in-process class, so services do not know which one runs.
+PostgreSQL stays the only source of truth for anything durable; nothing here must survive a Redis loss.
+"""

@@ -1,0 +1,2 @@
+"""Fixtures for tests that run real server processes (tests/processes.py)."""
+from tests.processes import cluster, own_redis  # noqa: F401

@@ -1,0 +1,97 @@
+"""Several `peerchat serve` processes on one PostgreSQL and one Redis behave as one service."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.processes import Cluster, eventually, redis_url
+
+
+async def _online(client: Any, room: str = "anxiety") -> int:
+    reply = await client.call("rooms:list", {})
+    return int(next(r["online"] for r in reply["rooms"] if r["slug"] == room))
+
+
+async def test_a_message_sent_on_one_process_reaches_clients_on_all(cluster: Cluster) -> None:
+    servers = await cluster.start(3, redis_url())
+    clients = [await cluster.track(await server.joined()) for server in servers]
+    reply = await clients[0].call("message:send", {"room": "anxiety", "text": "hello all", "client_msg_id": "a1"})
+    assert reply["ok"], reply
+    for client in clients:
+        message = await client.wait_for("message:new", lambda m: m["text"] == "hello all")
+        assert message["seq"] == 1
+    await clients[2].call("typing", {"room": "anxiety"})
+    await clients[0].wait_for("typing")
+    await asyncio.sleep(0.2)
+    for client in clients:
+        assert len(client.received("message:new")) == 1
+
+
+async def test_presence_counts_and_members_are_shared(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url())
+    ada = await cluster.track(await one.joined())
+    await eventually(lambda: _on(two, 1))
+    bo = await cluster.track(await two.joined())
+    assert await eventually(lambda: _equals(_online(ada), 2))
+    assert await eventually(lambda: _equals(_online(bo), 2))
+    joined = await ada.wait_for("member:joined")
+    assert joined["member"]["mode"] == "participant"
+    status, body = await one.get_json("/api/rooms")
+    assert next(r["online"] for r in body["rooms"] if r["slug"] == "anxiety") == 2
+    await bo.close()
+    assert await eventually(lambda: _equals(_online(ada), 1))
+    await ada.wait_for("member:left")
+
+
+async def _on(server: Any, count: int) -> bool:
+    _, body = await server.get_json("/api/rooms")
+    return bool(next(r["online"] for r in body["rooms"] if r["slug"] == "anxiety") == count)
+
+
+async def _equals(value: Any, expected: int) -> bool:
+    return bool(await value == expected)
+
+
+async def test_a_second_join_on_another_process_is_not_announced_twice(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url())
+    watcher = await cluster.track(await one.joined())
+    token = await one.token()
+    await cluster.track(await one.joined(token=token))
+    await eventually(lambda: _on(two, 2))
+    await cluster.track(await two.joined(token=token))
+    await asyncio.sleep(0.5)
+    assert len(watcher.received("member:joined")) == 1
+    assert await _online(watcher) == 2
+
+
+async def test_pseudonyms_are_unique_across_processes(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url())
+    await cluster.track(await one.client(await one.token("Ada")))
+
+    async def taken() -> bool:
+        import aiohttp
+        async with aiohttp.ClientSession() as http:
+            async with http.post(two.url + "/api/session", json={"pseudonym": "ada"}) as response:
+                body = await response.json()
+                return response.status == 409 and body["error"]["code"] == "pseudonym_taken"
+    assert await eventually(taken)
+
+
+async def test_rate_limits_are_shared_by_all_processes(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url(), PEERCHAT_RATE_LIMITS="true")
+    token = await one.token()
+    on_one = await cluster.track(await one.joined(token=token))
+    on_two = await cluster.track(await two.joined(token=token))
+    replies = []
+    for i in range(12):
+        client = on_one if i % 2 == 0 else on_two
+        replies.append(await client.call("message:send", {"room": "anxiety", "text": f"m{i}",
+                                                          "client_msg_id": f"c{i}"}))
+    accepted = [r for r in replies if r["ok"]]
+    refused = [r for r in replies if not r["ok"]]
+    # burst 10 for the person, wherever they send from (a token or so refills while we send)
+    assert 10 <= len(accepted) <= 11, replies
+    assert refused and all(r["error"]["code"] == "rate_limited" and r["error"]["retry_after"] > 0
+                           for r in refused)
+    metrics = await two.text("/metrics")
+    assert 'peerchat_rate_limited_total{action="send_message"}' in metrics
