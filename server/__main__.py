@@ -108,7 +108,7 @@ async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
     async def run(db: Database) -> None:
         await check_schema(db.engine)
-        report = await do_purge_expired(db, SystemClock())
+        report = await do_purge_expired(db, SystemClock(), settings.moderation_retention_days)
         rooms = ", ".join(f"{slug}: {count}" for slug, count in sorted(report.removed.items())) or "nothing expired"
         print(f"peerchat: purged {report.total} messages ({rooms})")
     asyncio.run(_with_db(settings, run))

@@ -77,7 +77,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         svc = app[SERVICES]
         async with contextlib.AsyncExitStack() as jobs:
             await jobs.enter_async_context(periodic("retention_purge", settings.purge_interval,
-                                                    lambda: do_purge_expired(svc.db, svc.clock)))
+                                                    lambda: do_purge_expired(svc.db, svc.clock,
+                                                                             settings.moderation_retention_days)))
             await jobs.enter_async_context(periodic("live_config", svc.live.max_age,
                                                     lambda: do_refresh_live_config(svc)))
             await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,

@@ -107,7 +107,8 @@ class ContextRequest:
 
 
 def can_read_held(role: Role, room: Room) -> bool:
-    """The room's rules say who may read what someone typed in a held message."""
+    """The room's rules say who may read what someone typed in a held message (or the copy a review
+    keeps of a message its author erased)."""
     allowed = RoomRules.from_json(room.policy).held_originals
     return role is Role.ADMIN or (allowed is HeldOriginals.MODERATORS and role is Role.MODERATOR)
 
@@ -130,10 +131,10 @@ async def get_context(svc: Services, *, actor: Principal, request: ContextReques
         record(tx.session, actor=actor, action="context.read", target_type="message", target_id=message.id,
                now=now, room_id=room.id, before=len(earlier), after=len(later))
         shown = message_shape(message, user_shape(sender), room.slug)
-        if message.status == "held" and message.original and can_read_held(actor.role, room):
+        if message.original and can_read_held(actor.role, room):
             shown["original"] = message.original
-            record(tx.session, actor=actor, action="held.read", target_type="message", target_id=message.id,
-                   now=now, room_id=room.id)
+            record(tx.session, actor=actor, action="held.read" if message.status == "held" else "original.read",
+                   target_type="message", target_id=message.id, now=now, room_id=room.id)
     return {"room": room.slug, "message": shown,
             "before": [message_shape(m, user_shape(u), room.slug) for m, u in earlier],
             "after": [message_shape(m, user_shape(u), room.slug) for m, u in later]}

@@ -8,6 +8,7 @@ from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..services import Services
 from ..storage.messages import MessageStore
+from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
 from ..storage.users import UserStore
 
@@ -35,11 +36,16 @@ async def do_delete_message(svc: Services, *, actor: Principal, message_id: str)
 
 async def do_delete_account(svc: Services, *, actor: Principal, asking_sid: str | None = None) -> int:
     """Delete the account and everything it wrote; its connections close (the asking one after its answer).
-    Returns how many messages were removed."""
+    What an open safety review still needs stays, detached to a placeholder account and hidden from the
+    room. Returns how many delivered messages were removed."""
     async with svc.db.transaction() as tx:
-        erased = await MessageStore(tx.session).erase_sender(actor.user_id)
+        users, reviews = UserStore(tx.session), ReviewStore(tx.session)
+        placeholder = await users.erased_placeholder(svc.clock.now())
+        erased = await MessageStore(tx.session).erase_sender(actor.user_id, keep=reviews.message_targets(),
+                                                             detach_to=placeholder)
+        await reviews.reassign_subject(actor.user_id, placeholder)
         slugs = {room_id: await RoomStore(tx.session).slug_of(room_id) or "" for room_id, _, _ in erased}
-        await UserStore(tx.session).delete(actor.user_id)
+        await users.delete(actor.user_id)
 
         async def announce() -> None:
             for room_id, message_id, seq in erased:

@@ -8,6 +8,7 @@ from ..clock import Clock
 from ..storage.database import Database
 from ..storage.jobs import JobStore
 from ..storage.messages import MessageStore
+from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
 from .policy import RoomRules
 
@@ -24,25 +25,31 @@ LIVE_ONLY_ROW_SECONDS = 3_600.0
 class PurgeReport:
     ran_at: float
     removed: dict[str, int]
+    review_items: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.removed.values())
 
 
-async def do_purge_expired(db: Database, clock: Clock) -> PurgeReport:
+async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days: int) -> PurgeReport:
+    """Delete expired messages room by room, then review items resolved longer ago than moderation
+    retention; a message stays while a review needs it, whatever its room's retention."""
     now = clock.now()
+    moderation_cutoff = now - moderation_retention_days * DAY
     removed: dict[str, int] = {}
     async with db.transaction() as tx:
         rooms = await RoomStore(tx.session).all_rooms()
-        store = MessageStore(tx.session)
+        store, reviews = MessageStore(tx.session), ReviewStore(tx.session)
+        under_review = reviews.retained_message_ids(moderation_cutoff)
         for room in rooms:
             rules = RoomRules.from_json(room.policy)
             keep = rules.retention_days * DAY if rules.stores_messages else LIVE_ONLY_ROW_SECONDS
-            count = await store.purge_older_than(room.id, now - keep)
+            count = await store.purge_older_than(room.id, now - keep, under_review)
             if count:
                 removed[room.slug] = count
-        report = PurgeReport(ran_at=now, removed=removed)
+        items = await reviews.purge_resolved_before(moderation_cutoff)
+        report = PurgeReport(ran_at=now, removed=removed, review_items=items)
         await JobStore(tx.session).record(JOB_NAME, now, report.total)
-    log.info("retention_purge removed=%d rooms=%d", report.total, len(removed))
+    log.info("retention_purge removed=%d rooms=%d review_items=%d", report.total, len(removed), items)
     return report

@@ -1,7 +1,7 @@
 """SQL for messages: storing, idempotent lookup, and history pages by sequence number."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Message, User
@@ -38,16 +38,23 @@ class MessageStore:
     async def get(self, message_id: str) -> Message | None:
         return await self.session.get(Message, message_id)
 
-    async def purge_older_than(self, room_id: str, cutoff: float) -> int:
-        """Delete a room's messages older than the cutoff, except those held for review."""
+    async def purge_older_than(self, room_id: str, cutoff: float, keep: Select[tuple[str]]) -> int:
+        """Delete a room's messages older than the cutoff, except held ones and those `keep` names."""
         result = await self.session.execute(delete(Message).where(
-            Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held"))
+            Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held",
+            Message.id.not_in(keep)))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def erase_sender(self, sender_id: str) -> list[tuple[str, str, int | None]]:
-        """Delete everything one person wrote; returns (room_id, message_id, seq) of what was delivered."""
+    async def erase_sender(self, sender_id: str, *, keep: Select[tuple[str]],
+                           detach_to: str) -> list[tuple[str, str, int | None]]:
+        """Delete everything one person wrote except what `keep` names (an open safety review), which is
+        detached from them; returns (room_id, message_id, seq) of every delivered message, now gone."""
         rows = (await self.session.execute(select(Message.room_id, Message.id, Message.seq).where(
             Message.sender_id == sender_id))).all()
+        # The review's copy moves to `original`, readable by moderators only; the room sees it deleted.
+        await self.session.execute(update(Message).where(Message.sender_id == sender_id, Message.id.in_(keep))
+                                   .values(sender_id=detach_to, status="deleted",
+                                           original=func.coalesce(Message.original, Message.text), text=None))
         await self.session.execute(delete(Message).where(Message.sender_id == sender_id))
         return [(room_id, message_id, seq) for room_id, message_id, seq in rows if seq is not None]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -99,3 +99,25 @@ class ReviewStore:
         found = await self.session.execute(select(ReviewItem).where(
             or_(ReviewItem.created_at >= start, ReviewItem.status.in_(OPEN))))
         return found.scalars().all()
+
+    @staticmethod
+    def retained_message_ids(moderation_cutoff: float) -> Select[tuple[str]]:
+        """Messages a review still needs: open items, and items resolved after the moderation cutoff."""
+        return select(ReviewItem.target_id).where(
+            ReviewItem.target_type == "message",
+            or_(ReviewItem.status != "resolved", ReviewItem.resolved_at >= moderation_cutoff))
+
+    async def purge_resolved_before(self, cutoff: float) -> int:
+        """Resolved items past moderation retention go, with their signals (ON DELETE CASCADE)."""
+        found = await self.session.execute(delete(ReviewItem).where(
+            ReviewItem.status == "resolved", ReviewItem.resolved_at < cutoff))
+        return int(getattr(found, "rowcount", 0) or 0)
+
+    @staticmethod
+    def message_targets() -> Select[tuple[str]]:
+        """Every message some review item is about, open or resolved (purge drops the old resolved ones)."""
+        return select(ReviewItem.target_id).where(ReviewItem.target_type == "message")
+
+    async def reassign_subject(self, user_id: str, to_user_id: str) -> None:
+        await self.session.execute(update(ReviewItem).where(ReviewItem.subject_id == user_id).values(
+            subject_id=to_user_id))

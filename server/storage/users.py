@@ -6,6 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import User
 
+ERASED_USER_ID = "0" * 32
+
 
 class UserStore:
     def __init__(self, session: AsyncSession) -> None:
@@ -32,3 +34,12 @@ class UserStore:
     async def delete(self, user_id: str) -> None:
         """Remove the account; memberships go with it (ON DELETE CASCADE)."""
         await self.session.execute(delete(User).where(User.id == user_id))
+
+    async def erased_placeholder(self, now: float) -> str:
+        """The one account that messages still under review are detached to when their author leaves."""
+        if await self.session.get(User, ERASED_USER_ID) is None:
+            self.session.add(User(id=ERASED_USER_ID, role="peer", pseudonym="Deleted account",
+                                  pseudonym_key="deletedaccount", token_version=0, created_at=now,
+                                  deactivated_at=now))
+            await self.session.flush()
+        return ERASED_USER_ID

@@ -136,11 +136,11 @@ async def test_retention_purge_deletes_expired_messages_and_records_the_run(serv
     await _send(anx, "kept for a month", "k2")
     server.clock.advance(3 * DAY)
     await _send(ada, "fresh", "k3", room="check-in")
-    report = await do_purge_expired(server.services.db, server.clock)
+    report = await do_purge_expired(server.services.db, server.clock, 30)
     assert report.removed == {"check-in": 1}
     assert sorted(m.text or "" for m in await _stored(server)) == ["fresh", "kept for a month"]
     server.clock.advance(28 * DAY)
-    report = await do_purge_expired(server.services.db, server.clock)
+    report = await do_purge_expired(server.services.db, server.clock, 30)
     assert report.removed == {"anxiety": 1, "check-in": 1}
     async with server.services.db.read() as session:
         run = await JobStore(session).get(JOB_NAME)
@@ -219,3 +219,57 @@ async def test_logs_never_contain_message_text_tokens_or_contact_details(
     assert logged, "the flow logs something"
     for needle in [*secrets, "07700", "900123", "jo@example", token, token.split(".")[0], "hunter2"]:
         assert needle not in logged, needle
+
+
+async def _moderator(server: RunningServer) -> Client:
+    await do_create_staff(server.services.db, server.clock, role=Role.MODERATOR, username="mona",
+                          password="correct horse battery")
+    _status, body = await server.post("/api/login", {"username": "mona", "password": "correct horse battery"})
+    moderator = await server.connect(body["token"])
+    assert (await moderator.call("mod:subscribe", {}))["ok"]
+    return moderator
+
+
+async def test_messages_under_review_outlive_room_retention_then_go_with_moderation_retention(
+        server: RunningServer) -> None:
+    moderator = await _moderator(server)
+    ada = await server.joined_peer("check-in")
+    crisis = await _send(ada, "I can't go on, I want to end my life", "r1", room="check-in")
+    await _send(ada, "ordinary chat", "r2", room="check-in")
+    flag = await moderator.wait_for("flag:new", lambda f: f["item"]["target"]["id"] == crisis["message"]["id"])
+    server.clock.advance(3 * DAY)
+    report = await do_purge_expired(server.services.db, server.clock, 30)
+    assert report.removed == {"check-in": 1}, "the ordinary message goes; the one under review stays"
+    assert [m.id for m in await _stored(server)] == [crisis["message"]["id"]]
+    item = flag["item"]
+    resolved = await moderator.call("mod:resolve", {"item_id": item["id"], "version": item["version"],
+                                                    "outcome": "actioned", "note": "reached out"})
+    assert resolved["ok"], resolved
+    server.clock.advance(29 * DAY)
+    assert (await do_purge_expired(server.services.db, server.clock, 30)).total == 0
+    server.clock.advance(2 * DAY)
+    report = await do_purge_expired(server.services.db, server.clock, 30)
+    assert (report.removed, report.review_items) == ({"check-in": 1}, 1)
+    assert await _stored(server) == []
+
+
+async def test_erasing_an_account_keeps_only_what_a_review_needs_detached(server: RunningServer) -> None:
+    moderator = await _moderator(server)
+    token = await server.peer_token("Leaving")
+    ada = await server.connect(token)
+    await ada.call("room:join", {"room": "anxiety", "accept_agreement": True})
+    bo = await server.joined_peer()
+    crisis = await _send(ada, "tonight I will take all my pills", "x1")
+    await _send(ada, "just chatting", "x2")
+    await moderator.wait_for("flag:new", lambda f: f["item"]["target"]["id"] == crisis["message"]["id"])
+    assert (await ada.call("account:delete", {"confirm": True}))["messages_deleted"] == 2
+    await bo.wait_for("message:deleted", lambda e: e["id"] == crisis["message"]["id"])
+    history = await bo.call("message:history", {"room": "anxiety"})
+    assert [(m["status"], m["text"]) for m in history["messages"]] == [("deleted", None)]
+    assert history["messages"][0]["sender"]["pseudonym"] == "Deleted account"
+    context = await moderator.call("mod:context", {"message_id": crisis["message"]["id"]})
+    assert context["message"]["original"] == "tonight I will take all my pills"
+    assert context["message"]["sender"]["pseudonym"] == "Deleted account"
+    queue = await moderator.call("mod:queue", {})
+    assert [i["subject"]["pseudonym"] for i in queue["items"]] == ["Deleted account"]
+    assert "Leaving" not in str(queue)
