@@ -54,6 +54,7 @@ class MessageStore:
     async def mark_deleted(self, message_id: str) -> None:
         await self.session.execute(update(Message).where(Message.id == message_id).values(
             status="deleted", text=None))
+
     async def around(self, room_id: str, at: float, *, seq: int | None, before: int,
                      after: int) -> tuple[list[tuple[Message, User]], list[tuple[Message, User]]]:
         """Delivered messages just before and just after a message, for a moderator's context view: by

@@ -3,12 +3,24 @@ from __future__ import annotations
 
 import re
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, WebSocketRoute, expect
 
 from tests.browser.conftest import Pages, screenshot
 from tests.rooms.sessionkit import iso_in
 
 XSS = "<img src=x onerror=alert(1)>"
+
+
+class DeafLine:
+    """Proxies a page's WebSocket, and can stop passing on one server push (so the page acts on stale state)."""
+
+    def __init__(self, event: str) -> None:
+        self.marker = f'"{event}"'
+        self.deaf = False
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        server.on_message(lambda frame: None if self.deaf and self.marker in str(frame) else ws.send(frame))
 
 
 async def say(page: Page, text: str) -> None:
@@ -44,7 +56,8 @@ async def test_a_crisis_message_reaches_the_moderator_live_who_removes_another_m
     await say(ada, "I want to kill myself tonight, I have the pills ready")
     panel = ada.locator(".crisis-panel")
     await expect(panel).to_be_visible()
-    await expect(panel.get_by_role("link", name="https://988lifeline.org")).to_have_attribute("href", re.compile("^https://"))
+    lifeline = panel.get_by_role("link", name="https://988lifeline.org")
+    await expect(lifeline).to_have_attribute("href", re.compile("^https://"))
 
     # Seen, heard (the assertive live region) and first in the queue, in words and colour.
     await expect(mod.locator(".urgent-alert")).to_contain_text("crisis")
@@ -77,7 +90,8 @@ async def test_a_crisis_message_reaches_the_moderator_live_who_removes_another_m
 
 async def test_a_reported_message_reaches_the_queue_and_the_moderator_warns_and_mutes(pages: Pages) -> None:
     mira = await pages.staff("moderator", "mira")
-    nora = await pages.staff("moderator", "nora")
+    line = DeafLine("flag:updated")
+    nora = await pages.staff("moderator", "nora", ws_route=line.route)
     ada = await pages.peer("Ada")
     bo = await pages.peer("Bo")
     await say(bo, "check out my new playlist everyone")
@@ -91,10 +105,16 @@ async def test_a_reported_message_reaches_the_queue_and_the_moderator_warns_and_
         item = page.locator(".queue-item", has_text="About Bo")
         await expect(item).to_contain_text("Report · anxiety")
         await expect(item).to_contain_text("Signals: spam")
+    # Nora misses the news that Mira claimed it: her stale claim is refused and shows who has it.
+    line.deaf = True
     item = mira.locator(".queue-item", has_text="About Bo")
     await item.get_by_role("button", name="Claim").click()
+    await expect(item.locator(".claim")).to_have_text("You claimed this")
+    await nora.locator(".queue-item").get_by_role("button", name="Claim").click()
+    await expect(nora.locator(".queue-item [role=alert]")).to_contain_text("Someone else changed this item first")
     await expect(nora.locator(".queue-item .claim")).to_have_text("Claimed by mira")
     await expect(nora.locator(".queue-item").get_by_role("button", name="Claim")).to_have_count(0)
+    line.deaf = False
 
     await item.get_by_label("Warning to Bo").fill("Please keep adverts out of this room.")
     await item.get_by_role("button", name="Send warning").click()
