@@ -175,7 +175,7 @@ async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Page
     assert status == 201, body
     await fac.reload()
     card = fac.locator(".session-list .card").first
-    await expect(card.get_by_role("heading")).to_have_text(XSS)
+    await expect(card.get_by_role("heading", level=2)).to_have_text(XSS)
     await expect(card.locator(".feedback")).to_contain_text("Results appear once at least 3")
     await card.get_by_role("link", name="Open lobby and controls").click()
     await expect(fac.get_by_role("heading", name="Facilitator controls")).to_be_visible()
@@ -189,7 +189,7 @@ async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Page
     await fac.get_by_role("button", name="Start session").click()
     sess = peer.locator(".session-panel")
     await expect(sess).to_contain_text("Session in progress")
-    await expect(sess.get_by_role("heading")).to_have_text(XSS)
+    await expect(sess.get_by_role("heading", level=2)).to_have_text(XSS)
     session_id = body["sessions"][0]["id"]
     for client in others:
         assert (await client.call("session:join", {"session": session_id}))["ok"]

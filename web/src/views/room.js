@@ -6,7 +6,7 @@ import { mutedIds, setMuted } from "../session.js";
 import { MessageLog } from "../chat/log.js";
 import { messageItem, pendingItem } from "../chat/message-item.js";
 import { Outbox, newClientId } from "../chat/outbox.js";
-import { crisisPanel, openCrisisHelp } from "../crisis.js";
+import { helpAnswer, noticeElement } from "../chat/notices.js";
 import { reportDialog } from "../chat/report.js";
 import { membersPanel } from "../chat/members.js";
 import { canControl, sessionPanel } from "../chat/session-panel.js";
@@ -86,11 +86,6 @@ export function roomView(main, app, slug) {
     conn.on(PUSH.roomRemoved, (d) => {
       if (d.room !== slug) return;
       joined = false;
-      app.flash = d.message;
-      app.go("/rooms");
-    }),
-    conn.on(PUSH.sessionEnded, (d) => {
-      app.signOut();
       app.flash = d.message;
       app.go("/rooms");
     }),
@@ -265,18 +260,7 @@ export function roomView(main, app, slug) {
   }
 
   function showNotice(notice) {
-    if (notice.code === "crisis_resources") {
-      notices.append(crisisPanel(notice.message, notice.resources || []));
-      announce(notice.message);
-      return;
-    }
-    const box = noticeBox(notice.message, { kind: notice.code === "moderator_warning" ? "warning" : "info" });
-    box.dataset.code = notice.code;
-    if (notice.code === "moderator_warning") box.prepend(h("strong", {}, "A moderator writes: "));
-    if (notice.code === "muted" && notice.until) {
-      box.append(h("span", {}, ` (${new Date(notice.until).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })} your time)`));
-    }
-    notices.append(box);
+    notices.append(noticeElement(notice));
     announce(notice.message);
   }
 
@@ -331,15 +315,9 @@ export function roomView(main, app, slug) {
     helpButton.disabled = true;
     const reply = await conn.call(EV.helpRequest, { room: slug });
     helpButton.disabled = false;
-    // The server always answers with resources (alerted says whether the moderators heard);
-    // offline or timed out, the crisis lines built into the page are shown instead.
-    const sentence = reply.ok ? reply.message
-      : "We couldn't reach a moderator just now. If you are in danger right now, please call a crisis line or your emergency number.";
-    const panel = crisisPanel(sentence, reply.ok ? reply.resources : []);
+    const panel = helpAnswer(reply);
     notices.append(panel);
     panel.scrollIntoView({ block: "nearest" });
-    announce(sentence, { urgent: true });
-    if (!reply.ok) openCrisisHelp();
   }
 
   async function leave() {
