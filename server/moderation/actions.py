@@ -126,7 +126,7 @@ async def get_context(svc: Services, *, actor: Principal, request: ContextReques
         room = await tx.session.get(Room, message.room_id)
         sender = await tx.session.get(User, message.sender_id)
         assert room is not None and sender is not None
-        earlier, later = await MessageStore(tx.session).around(room.id, message.created_at,
+        earlier, later = await MessageStore(tx.session).around(room.id, message.created_at, seq=message.seq,
                                                                before=request.before, after=request.after)
         record(tx.session, actor=actor, action="context.read", target_type="message", target_id=message.id,
                now=now, room_id=room.id, before=len(earlier), after=len(later))

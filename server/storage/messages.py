@@ -61,13 +61,17 @@ class MessageStore:
     async def mark_deleted(self, message_id: str) -> None:
         await self.session.execute(update(Message).where(Message.id == message_id).values(
             status="deleted", text=None))
-    async def around(self, room_id: str, at: float, *, before: int,
+
+    async def around(self, room_id: str, at: float, *, seq: int | None, before: int,
                      after: int) -> tuple[list[tuple[Message, User]], list[tuple[Message, User]]]:
-        """Delivered messages just before and just after a moment, for a moderator's context view."""
+        """Delivered messages just before and just after a message, for a moderator's context view: by
+        sequence number when it has one (several messages can share a timestamp), else by time (held)."""
         query = (select(Message, User).join(User, User.id == Message.sender_id)
                  .where(Message.room_id == room_id, Message.seq.is_not(None)))
-        earlier = (await self.session.execute(query.where(Message.created_at < at)
+        is_earlier = Message.seq < seq if seq is not None else Message.created_at <= at
+        is_later = Message.seq > seq if seq is not None else Message.created_at > at
+        earlier = (await self.session.execute(query.where(is_earlier)
                                               .order_by(Message.seq.desc()).limit(before))).all() if before else []
-        later = (await self.session.execute(query.where(Message.created_at > at)
+        later = (await self.session.execute(query.where(is_later)
                                             .order_by(Message.seq).limit(after))).all() if after else []
         return [(m, u) for m, u in reversed(earlier)], [(m, u) for m, u in later]

@@ -95,12 +95,12 @@ class Pages:
         await page.locator(".room-head .meta").filter(has_text="You are").wait_for()
         return page
 
-    async def staff(self, role: str, username: str) -> Page:
+    async def staff(self, role: str, username: str, **options: Any) -> Page:
         from server.identity.accounts import do_create_staff
         from server.identity.roles import Role
         await do_create_staff(self.server.services.db, self.server.clock, role=Role(role), username=username,
                               password=PEER_PASSWORD)
-        page = await self.open("/#/staff")
+        page = await self.open("/#/staff", **options)
         await page.get_by_label("Username").fill(username)
         await page.get_by_label("Password").fill(PEER_PASSWORD)
         await page.get_by_role("button", name="Sign in").click()

@@ -1,18 +1,31 @@
-"""Moderators and facilitators in a real browser. The full flows need the review queue (modqueue branch)
-and facilitated sessions (sessions branch); they skip, naming what they wait for, until those are merged."""
+"""Moderators and facilitators in a real browser, against the real review queue and live sessions."""
 from __future__ import annotations
 
-import pytest
-from playwright.async_api import expect
+import re
 
-from server.realtime.events import EVENTS
+from playwright.async_api import Page, WebSocketRoute, expect
+
 from tests.browser.conftest import Pages, screenshot
+from tests.rooms.sessionkit import iso_in
 
 XSS = "<img src=x onerror=alert(1)>"
-needs_queue = pytest.mark.skipif("mod:subscribe" not in EVENTS,
-                                 reason="needs the review queue (mod:subscribe, flag:new) from the modqueue branch")
-needs_sessions = pytest.mark.skipif("session:start" not in EVENTS,
-                                    reason="needs facilitated sessions (session:*) from the sessions branch")
+
+
+class DeafLine:
+    """Proxies a page's WebSocket, and can stop passing on one server push (so the page acts on stale state)."""
+
+    def __init__(self, event: str) -> None:
+        self.marker = f'"{event}"'
+        self.deaf = False
+
+    def route(self, ws: WebSocketRoute) -> None:
+        server = ws.connect_to_server()
+        server.on_message(lambda frame: None if self.deaf and self.marker in str(frame) else ws.send(frame))
+
+
+async def say(page: Page, text: str) -> None:
+    await page.get_by_label("Your message").fill(text)
+    await page.get_by_role("button", name="Send").click()
 
 
 async def test_staff_sign_in_opens_their_views(pages: Pages) -> None:
@@ -21,10 +34,10 @@ async def test_staff_sign_in_opens_their_views(pages: Pages) -> None:
     await expect(mod.get_by_role("button", name="Sound on")).to_have_attribute("aria-pressed", "true")
     await mod.get_by_role("button", name="Sound on").click()
     await expect(mod.get_by_role("button", name="Sound off")).to_have_attribute("aria-pressed", "false")
-    await screenshot(mod, "moderator-queue")  # the full flow below retakes it with live items
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
     fac = await pages.staff("facilitator", "fern")
     await expect(fac.get_by_role("heading", name="Your sessions")).to_be_visible()
-    await screenshot(fac, "facilitator-console")  # the session flow below retakes it mid-session
+    await expect(fac.get_by_text("No sessions are scheduled for you.")).to_be_visible()
     bad = await pages.open("/#/staff")
     await bad.get_by_label("Username").fill("mira")
     await bad.get_by_label("Password").fill("wrong password here")
@@ -33,65 +46,192 @@ async def test_staff_sign_in_opens_their_views(pages: Pages) -> None:
     pages.assert_clean()
 
 
-@needs_queue
 async def test_a_crisis_message_reaches_the_moderator_live_who_removes_another_message(pages: Pages) -> None:
     mod = await pages.staff("moderator", "mira")
-    await expect(mod.get_by_role("heading", name="Review queue")).to_be_visible()
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
     ada = await pages.peer("Ada")
     bo = await pages.peer("Bo")
-    await bo.get_by_label("Your message").fill("you are worthless and everyone hates you, idiot")
-    await bo.get_by_role("button", name="Send").click()
-    await ada.get_by_label("Your message").fill("I want to kill myself tonight, I have the pills ready")
-    await ada.get_by_role("button", name="Send").click()
-    await expect(ada.locator(".crisis-panel")).to_be_visible()
+    await say(bo, "buy cheap followers at my shop today")
+    await expect(ada.locator(".timeline .message-text", has_text="cheap followers")).to_be_visible()
+    await say(ada, "I want to kill myself tonight, I have the pills ready")
+    panel = ada.locator(".crisis-panel")
+    await expect(panel).to_be_visible()
+    lifeline = panel.get_by_role("link", name="https://988lifeline.org")
+    await expect(lifeline).to_have_attribute("href", re.compile("^https://"))
 
+    # Seen, heard (the assertive live region) and first in the queue, in words and colour.
     await expect(mod.locator(".urgent-alert")).to_contain_text("crisis")
     await expect(mod.locator("#announce-urgent")).to_contain_text("crisis")
-    crisis = mod.locator(".queue-item", has_text="kill myself")
-    await expect(crisis).to_be_visible()
-    assert "sev-" in (await mod.locator(".queue-item").first.get_attribute("class") or "")
+    first = mod.locator(".queue-item").first
+    await expect(first).to_contain_text("About Ada")
+    await expect(first.locator(".severity")).to_have_text("Imminent")
+    assert "sev-imminent" in (await first.get_attribute("class") or "")
+
+    await first.get_by_role("button", name="Claim").click()
+    await expect(first.locator(".claim")).to_have_text("You claimed this")
+    await first.get_by_role("button", name="Show context").click()
+    await expect(first.locator(".context .focus")).to_contain_text("kill myself")
+    await expect(first.locator(".context")).to_contain_text("cheap followers")
     await screenshot(mod, "moderator-queue")
 
-    # Ada reports Bo's message; the moderator removes it and it disappears for both peers.
-    await ada.get_by_role("button", name="Report message from Bo").click()
-    await ada.get_by_role("button", name="Send report").click()
-    await expect(ada.get_by_text("Thank you. A moderator will look at it soon.")).to_be_visible()
-    await ada.keyboard.press("Escape")
-    item = mod.locator(".queue-item", has_text="worthless")
-    await expect(item).to_be_visible()
-    await item.get_by_role("button", name="Claim").click()
-    await item.get_by_role("button", name="Show context").click()
-    await expect(item.locator(".context")).to_contain_text("worthless")
-    await item.get_by_role("button", name="Remove message").click()
+    # Another message seen in the context: removed for good, gone from both peers' pages.
+    await first.get_by_role("button", name="Remove message from Bo").click()
     for page in (ada, bo):
-        await expect(page.locator(".timeline .message-text", has_text="worthless")).to_have_count(0)
+        await expect(page.locator(".timeline .message-text", has_text="cheap followers")).to_have_count(0)
+    await expect(bo.locator(".private-notices")).to_contain_text("A moderator removed your message")
+    await expect(first.locator(".context")).to_contain_text("(removed by a moderator)")
+
+    await first.get_by_label("Outcome").select_option("actioned")
+    await first.get_by_label("Note for the team (optional)").fill("Reached out; resources shown.")
+    await first.get_by_role("button", name="Resolve").click()
+    await expect(mod.locator(".queue-item")).to_have_count(0)
     pages.assert_clean()
 
 
-@needs_sessions
+async def test_a_reported_message_reaches_the_queue_and_the_moderator_warns_and_mutes(pages: Pages) -> None:
+    mira = await pages.staff("moderator", "mira")
+    line = DeafLine("flag:updated")
+    nora = await pages.staff("moderator", "nora", ws_route=line.route)
+    ada = await pages.peer("Ada")
+    bo = await pages.peer("Bo")
+    await say(bo, "check out my new playlist everyone")
+    await ada.get_by_role("button", name="Report message from Bo").click()
+    await ada.get_by_label("It is spam or advertising").check()
+    await ada.get_by_role("button", name="Send report").click()
+    await expect(ada.get_by_text("Thank you. A moderator will look at it soon.")).to_be_visible()
+    await ada.keyboard.press("Escape")
+
+    for page in (mira, nora):
+        item = page.locator(".queue-item", has_text="About Bo")
+        await expect(item).to_contain_text("Report · anxiety")
+        await expect(item).to_contain_text("Signals: spam")
+    # Nora misses the news that Mira claimed it: her stale claim is refused and shows who has it.
+    line.deaf = True
+    item = mira.locator(".queue-item", has_text="About Bo")
+    await item.get_by_role("button", name="Claim").click()
+    await expect(item.locator(".claim")).to_have_text("You claimed this")
+    await nora.locator(".queue-item").get_by_role("button", name="Claim").click()
+    await expect(nora.locator(".queue-item [role=alert]")).to_contain_text("Someone else changed this item first")
+    await expect(nora.locator(".queue-item .claim")).to_have_text("Claimed by mira")
+    await expect(nora.locator(".queue-item").get_by_role("button", name="Claim")).to_have_count(0)
+    line.deaf = False
+
+    await item.get_by_label("Warning to Bo").fill("Please keep adverts out of this room.")
+    await item.get_by_role("button", name="Send warning").click()
+    await expect(bo.locator(".private-notices")).to_contain_text("A moderator writes: Please keep adverts out")
+    await item.get_by_label("Mute for").select_option("10")
+    await item.get_by_role("button", name="Mute Bo").click()
+    await expect(bo.locator(".private-notices [data-code=muted]")).to_contain_text("your time")
+    await say(bo, "can I still talk?")
+    await expect(bo.locator(".pending.failed")).to_contain_text("Not sent")
+    await item.get_by_label("Outcome").select_option("no_action")
+    await item.get_by_role("button", name="Resolve").click()
+    for page in (mira, nora):
+        await expect(page.locator(".queue-item")).to_have_count(0)
+    pages.assert_clean()
+
+
+async def test_help_request_and_a_private_support_conversation_round_trip(pages: Pages) -> None:
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
+    ada = await pages.peer("Ada")
+    await ada.get_by_role("button", name="I need help now").click()
+    panel = ada.locator(".crisis-panel")
+    await expect(panel).to_contain_text("The moderators have been alerted")
+    await expect(panel.locator(".resource")).not_to_have_count(0)
+    for href in await panel.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+        assert href.startswith(("https://", "http://", "tel:")), href
+
+    item = mod.locator(".queue-item", has_text="About Ada")
+    await expect(item).to_contain_text("Help request")
+    await expect(mod.locator(".urgent-alert")).to_contain_text("Help request")
+    await item.get_by_role("button", name="Claim").click()
+    await item.get_by_role("button", name="Message Ada privately").click()
+    mine = mod.locator(".support-panel")
+    await expect(mine).to_contain_text("with Ada")
+    theirs = ada.locator(".support-panel")
+    await expect(theirs).to_contain_text("mira")
+    await mine.get_by_label("Private reply").fill(f"Hi Ada, I'm here. Are you safe right now? {XSS}")
+    await mine.get_by_role("button", name="Send privately").click()
+    await expect(theirs.locator(".message-text")).to_have_text(f"Hi Ada, I'm here. Are you safe right now? {XSS}")
+    await theirs.get_by_label("Private reply").fill("I'm safe, just overwhelmed tonight.")
+    await theirs.get_by_role("button", name="Send privately").click()
+    await expect(mine.locator(".message-text").last).to_have_text("I'm safe, just overwhelmed tonight.")
+    await expect(mine.locator(".message .sender").last).to_have_text("Ada")
+    await expect(theirs.locator(".message")).to_have_count(2)
+    for page in (mod, ada):
+        assert await page.locator("main img").count() == 0
+    pages.assert_clean()
+
+
 async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Pages) -> None:
-    from server.clock import iso
+    server = pages.server
     fac = await pages.staff("facilitator", "fern")
+    await expect(fac.get_by_role("heading", name="Your sessions")).to_be_visible()
     token = await fac.evaluate("JSON.parse(sessionStorage.getItem('peerchat.session')).token")
-    status, body = await pages.server.post("/api/sessions", {
-        "room": "grief", "title": XSS, "starts_at": iso(pages.server.clock.now() + 60), "duration_minutes": 30},
+    status, body = await server.post("/api/sessions", {
+        "room": "grief", "title": XSS, "start": iso_in(server, 60), "duration_minutes": 30, "capacity": 10},
         headers={"Authorization": f"Bearer {token}"})
-    assert status in (200, 201), body
+    assert status == 201, body
     await fac.reload()
     card = fac.locator(".session-list .card").first
-    await expect(card.get_by_role("heading")).to_have_text(XSS)
+    await expect(card.get_by_role("heading", level=2)).to_have_text(XSS)
+    await expect(card.locator(".feedback")).to_contain_text("Results appear once at least 3")
     await card.get_by_role("link", name="Open lobby and controls").click()
     await expect(fac.get_by_role("heading", name="Facilitator controls")).to_be_visible()
+
     peer = await pages.peer("Ada", room="grief")
+    others = []
+    for name in ("Cy", "Di"):  # two more attendees over plain sockets, so the feedback reaches three
+        client = await server.peer(name)
+        assert (await client.call("room:join", {"room": "grief", "accept_agreement": True}))["ok"]
+        others.append(client)
     await fac.get_by_role("button", name="Start session").click()
-    await expect(peer.locator(".session-panel")).to_contain_text("Session in progress")
+    sess = peer.locator(".session-panel")
+    await expect(sess).to_contain_text("Session in progress")
+    await expect(sess.get_by_role("heading", level=2)).to_have_text(XSS)
+    session_id = body["sessions"][0]["id"]
+    for client in others:
+        assert (await client.call("session:join", {"session": session_id}))["ok"]
+    await peer.get_by_role("button", name="Join this session").click()
+    await expect(sess).to_contain_text("You are in this session")
+
+    await fac.get_by_role("button", name="Start rounds").click()
+    await expect(sess).to_contain_text("rounds: only the person with the turn writes")
     await peer.get_by_role("button", name="Raise hand").click()
+    await expect(peer.get_by_role("button", name="Lower hand")).to_be_visible()
     await fac.get_by_role("button", name="Give the turn to Ada").click()
     await expect(peer.locator(".turn")).to_have_text("It's your turn to speak.")
+    await say(peer, "My turn: this week was hard but I'm here.")
+    await expect(fac.locator(".timeline .message-text", has_text="My turn")).to_be_visible()
     await fac.get_by_label("Slow mode").select_option("30")
-    await expect(peer.locator(".session-panel")).to_contain_text("slow mode")
+    await expect(sess).to_contain_text("slow mode: one message every 30 seconds")
+    await fac.get_by_label("Pinned note").fill("Check-in: one word for how you feel")
+    await fac.get_by_role("button", name="Pin", exact=True).click()
+    await expect(sess.locator(".pinned")).to_have_text("Pinned by fern: Check-in: one word for how you feel")
+    await expect(fac.get_by_role("button", name="Mute Ada in this session")).to_be_visible()
+    await fac.get_by_role("button", name="Start break").click()
+    await expect(sess.locator(".break-timer")).to_contain_text("On a break: back in")
     await screenshot(fac, "facilitator-console")
+
     await fac.get_by_role("button", name="End session").click()
-    await expect(peer.locator(".session-panel")).to_be_hidden()
-    assert await fac.locator("img").count() == 0
+    await expect(sess).to_be_hidden()
+    form = peer.locator(".feedback-form")
+    await form.get_by_label("4").check()
+    await form.locator("fieldset", has_text="Did you feel heard?").get_by_label("Yes").check()
+    await form.locator("fieldset", has_text="Did you feel safe?").get_by_label("Yes").check()
+    await form.get_by_label("Anything you'd like the facilitators to know?").fill("Kind and calm, thank you.")
+    await form.get_by_role("button", name="Send feedback").click()
+    await expect(peer.get_by_text("Thank you. Your feedback was sent anonymously.")).to_be_visible()
+    for rating, client in zip((5, 3), others):
+        await client.wait_for("session:feedback_request")
+        reply = await client.call("feedback:submit", {"session": session_id, "rating": rating, "heard": True,
+                                                      "safe": True})
+        assert reply["ok"], reply
+    await fac.get_by_role("button", name="Refresh feedback results").click()
+    results = fac.locator(".feedback .aggregate").first
+    await expect(results).to_contain_text("This session: 3 responses")
+    await expect(results).to_contain_text("Average rating 4 of 5")
+    await expect(results.locator(".comments")).to_have_text("Kind and calm, thank you.")
+    assert await fac.locator("main img").count() == 0
     pages.assert_clean()

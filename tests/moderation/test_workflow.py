@@ -125,6 +125,16 @@ async def test_context_returns_neighbours_and_held_text(server: RunningServer) -
         assert reply["error"]["code"] == code, (payload, reply)
 
 
+async def test_context_of_a_delivered_message_goes_by_sequence_when_times_are_equal(server: RunningServer) -> None:
+    """Messages sent in the same instant (the clock does not move here) are still each other's context."""
+    mod = await staff(server)
+    author, _ = await member(server)
+    sent = [await say(author, f"same instant {i}") for i in range(4)]
+    context = await mod.call("mod:context", {"message_id": sent[2]["id"], "before": 5, "after": 5})
+    assert [m["text"] for m in context["before"]] == ["same instant 0", "same instant 1"]
+    assert [m["text"] for m in context["after"]] == ["same instant 3"]
+
+
 async def test_claims_of_a_moderator_who_left_are_released_after_the_timeout(server: RunningServer) -> None:
     ann, bob = await staff(server), await staff(server)
     item = await _reported_item(server, ann)

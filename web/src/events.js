@@ -1,6 +1,5 @@
-// Event names of the wire contract this client uses (docs/protocol.md). The moderation, queue and
-// session events come from feature branches; their names and payloads are collected here so the
-// views stay the same if a payload changes.
+// Event names and fixed vocabularies of the wire contract (docs/protocol.md), in one place so the
+// views never spell an event name themselves.
 
 export const EV = {
   roomJoin: "room:join",
@@ -10,50 +9,78 @@ export const EV = {
   typing: "typing",
   report: "message:report",
   helpRequest: "help:request",
-  // Moderator queue
+  // Moderator queue and actions
   modSubscribe: "mod:subscribe",
   modQueue: "mod:queue",
   modClaim: "mod:claim",
   modRelease: "mod:release",
   modResolve: "mod:resolve",
   modContext: "mod:context",
+  modRemove: "mod:remove",
+  modApprove: "mod:approve",
+  modWarn: "mod:warn",
+  modMute: "mod:mute",
+  modKick: "mod:kick",
+  modBan: "mod:ban",
+  // Private support conversation between a moderator and a peer
+  supportOpen: "support:open",
+  supportSend: "support:send",
+  supportHistory: "support:history",
   // Facilitated sessions
-  sessionStart: "session:start",
-  sessionEnd: "session:end",
+  sessionJoin: "session:join",
+  sessionLeave: "session:leave",
   handRaise: "hand:raise",
   handLower: "hand:lower",
-  turnGive: "turn:give",
-  sessionSlow: "session:slow",
+  feedbackSubmit: "feedback:submit",
+  sessionStart: "session:start",
+  sessionEnd: "session:end",
+  sessionMute: "session:mute",
+  sessionUnmute: "session:unmute",
+  sessionSlow: "session:slow_mode",
   sessionLock: "session:lock",
+  sessionUnlock: "session:unlock",
   sessionPin: "session:pin",
-  memberMute: "member:mute",
-  memberRemove: "member:remove",
-  // Private support conversation between a moderator and a peer
-  supportSend: "support:send",
+  sessionRounds: "session:rounds",
+  turnGive: "turn:give",
+  sessionBreak: "session:break",
+  sessionRemove: "session:remove",
 };
 
 export const PUSH = {
   messageNew: "message:new",
   messageRemoved: "message:removed",
+  messageDeleted: "message:deleted",
   memberJoined: "member:joined",
   memberLeft: "member:left",
   typing: "typing",
   notice: "notice",
+  roomRemoved: "room:removed",
+  sessionEnded: "session:ended",
   flagNew: "flag:new",
   flagUpdated: "flag:updated",
-  sessionState: "session:state",
+  flagEscalated: "flag:escalated",
+  supportOpened: "support:opened",
   supportMessage: "support:message",
+  sessionState: "session:state",
+  sessionWaitlist: "session:waitlist",
+  sessionAdmitted: "session:admitted",
+  sessionMuted: "session:muted",
+  sessionRemoved: "session:removed",
+  feedbackRequest: "session:feedback_request",
+  transcriptDeleted: "session:transcript_deleted",
 };
 
+// message:report reasons, exactly as the server names them, with the words a peer reads.
 export const REPORT_REASONS = [
-  ["upsetting", "It is upsetting or graphic"],
   ["harassment", "It is unkind, harassing or hateful"],
-  ["worried", "I'm worried about the person who wrote it"],
-  ["privacy", "It shares someone's private details"],
+  ["crisis", "I'm worried the person who wrote it may be in danger"],
+  ["personal information", "It shares someone's private or contact details"],
+  ["spam", "It is spam or advertising"],
   ["other", "Something else"],
 ];
 
-// message:removed may name the message as message_id, id or message.id; accept each.
-export function removedMessageId(data) {
-  return data?.message_id ?? data?.id ?? data?.message?.id ?? null;
-}
+export const RESOLVE_OUTCOMES = [
+  ["actioned", "Actioned"],
+  ["no_action", "No action needed"],
+  ["dismissed", "Dismissed (not a problem)"],
+];

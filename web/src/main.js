@@ -2,6 +2,7 @@
 import "./styles.css";
 import { clearSession, currentSession, saveSession } from "./session.js";
 import { Connection } from "./connection.js";
+import { PUSH } from "./events.js";
 import { openCrisisHelp } from "./crisis.js";
 import { landingView } from "./views/landing.js";
 import { directoryView } from "./views/directory.js";
@@ -25,6 +26,12 @@ export const app = {
           this.flash = message || "Your session has ended. Please choose a name again.";
           this.go(this.lastPeerRoute || "/rooms");
         },
+      });
+      // Banned, or a new role: the server says why and closes the connection; sign out everywhere.
+      this.connection.on(PUSH.sessionEnded, (data) => {
+        this.signOut();
+        this.flash = data.message;
+        this.go("/rooms");
       });
     }
     return this.connection;

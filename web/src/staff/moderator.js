@@ -1,8 +1,9 @@
-// The moderator's live queue: crisis first, severity colours, claim -> context -> act -> resolve.
-// A new urgent item is shown, announced to screen readers and (unless muted) chimes.
+// The moderator's live queue: crisis first, severity in words and colour, claim -> context -> act ->
+// resolve, each action carrying the item's version. A new crisis item is shown, announced through the
+// assertive live region and (unless muted) chimes. Private support conversations open beside it.
 import { announce, h, noticeBox } from "../dom.js";
-import { EV, PUSH, removedMessageId } from "../events.js";
-import { isOpen, isUrgent, normaliseItem, queueCard, SEVERITY_RANK } from "./queue-item.js";
+import { EV, PUSH } from "../events.js";
+import { compareItems, FILTERS, FILTER_PRIORITY, isAlarm, isOpen, KIND_LABEL, queueCard } from "./queue-item.js";
 import { requireStaff } from "./login.js";
 import { supportPanel } from "../chat/support.js";
 import { chime } from "./chime.js";
@@ -14,125 +15,194 @@ export function moderatorView(main, app) {
   const conn = app.connect();
   const me = app.session.user;
   const items = new Map();
+  const contexts = new Map();
+  const errors = new Map();
+  const cards = new Map(); // item id -> its card, rebuilt only when that item changed (keeps typed notes)
   const offs = [];
   let soundOn = localStorage.getItem(SOUND_KEY) !== "off";
+  let filter = "";
+  let cursor = null;
 
   const list = h("ol", { class: "queue", "aria-label": "Review queue, most urgent first" });
   const empty = h("p", { class: "empty" }, "Nothing is waiting. Thank you for keeping watch.");
+  const more = h("button", { type: "button", class: "secondary", hidden: true, onclick: loadMore }, "Load more items");
   const alertBox = h("div", { class: "urgent-alert", role: "alert", hidden: true });
   const status = h("div", { role: "status", class: "queue-status" });
+  const online = h("span", {});
   const sound = h("button", { type: "button", class: "secondary", "aria-pressed": String(soundOn) },
     soundOn ? "Sound on" : "Sound off");
-  const support = supportPanel({ conn, me, title: "Private support conversation" });
+  const severity = h("select", { id: "queue-filter" }, FILTERS.map(([v, l]) => h("option", { value: v }, l)));
+  const support = supportPanel({ conn, me, title: "Private support conversation", side: "moderator" });
   sound.addEventListener("click", () => {
     soundOn = !soundOn;
     localStorage.setItem(SOUND_KEY, soundOn ? "on" : "off");
     sound.setAttribute("aria-pressed", String(soundOn));
     sound.textContent = soundOn ? "Sound on" : "Sound off";
   });
+  severity.addEventListener("change", () => {
+    filter = severity.value;
+    subscribe();
+  });
   main.append(h("div", { class: "page-head" },
     h("h1", {}, "Review queue"),
     h("div", {}, sound, h("button", { type: "button", class: "secondary", onclick: () => { app.signOut(); app.go("/staff"); } }, "Sign out"))),
-  h("p", { class: "meta" }, `Signed in as ${me.pseudonym} (${me.role}). Crisis items come first.`),
-  alertBox, status, support.element, list, empty);
+  h("p", { class: "meta" }, h("span", {}, `Signed in as ${me.pseudonym} (${me.role}). Crisis items come first.`), online),
+  h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity),
+  alertBox, status, support.element, list, empty, more);
 
   offs.push(
-    conn.on(PUSH.flagNew, (raw) => {
-      const item = normaliseItem(raw);
+    conn.on(PUSH.flagNew, ({ item }) => {
       upsert(item);
-      if (isUrgent(item)) raiseAlarm(item);
+      if (isAlarm(item)) raiseAlarm(item, "New");
     }),
-    conn.on(PUSH.flagUpdated, (raw) => upsert(normaliseItem(raw))),
-    conn.on(PUSH.messageRemoved, (data) => {
-      const id = removedMessageId(data);
-      for (const item of items.values()) if (item.message?.id === id) item.message = { ...item.message, removed: true };
+    conn.on(PUSH.flagUpdated, ({ item }) => upsert(item)),
+    conn.on(PUSH.flagEscalated, ({ item }) => {
+      upsert(item);
+      raiseAlarm(item, "Still unclaimed:");
     }),
     conn.on("connection:up", subscribe),
-    conn.onReconnect(subscribe),
+    conn.onReconnect(() => support.reload()),
   );
   if (conn.isConnected) subscribe();
 
   async function subscribe() {
     const reply = await conn.call(EV.modSubscribe, {});
     if (!reply.ok) {
-      status.replaceChildren(noticeBox(reply.error.code === "unknown_event"
-        ? "The review queue isn't available on this server yet." : reply.error.message, { kind: "error" }));
+      status.replaceChildren(noticeBox(reply.error.message, { kind: "error" }));
       return;
     }
-    const snapshot = reply.items ?? reply.queue ?? (await conn.call(EV.modQueue, {})).items ?? [];
-    items.clear();
-    for (const raw of snapshot) {
-      const item = normaliseItem(raw);
-      items.set(item.id, item);
+    online.textContent = `${reply.moderators_online} moderator${reply.moderators_online === 1 ? "" : "s"} online`;
+    let snapshot = reply;
+    if (filter) {
+      snapshot = await conn.call(EV.modQueue, { severity: filter });
+      if (!snapshot.ok) return;
     }
-    status.replaceChildren();
+    items.clear();
+    cards.clear();
+    for (const item of snapshot.items) items.set(item.id, item);
+    cursor = snapshot.next_cursor;
+    render();
+  }
+
+  async function loadMore() {
+    if (!cursor) return;
+    const reply = await conn.call(EV.modQueue, { cursor, ...(filter ? { severity: filter } : {}) });
+    if (!reply.ok) return;
+    for (const item of reply.items) items.set(item.id, item);
+    cursor = reply.next_cursor;
     render();
   }
 
   function upsert(item) {
+    if (!item) return;
     const known = items.get(item.id);
     if (known && known.version > item.version) return;
+    if (filter && item.priority !== FILTER_PRIORITY[filter]) return;
+    cards.delete(item.id);
     if (isOpen(item)) items.set(item.id, item);
-    else items.delete(item.id);
+    else {
+      items.delete(item.id);
+      contexts.delete(item.id);
+    }
     render();
   }
 
   function render() {
-    const sorted = [...items.values()].sort((a, b) => (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0)
-      || String(a.createdAt).localeCompare(String(b.createdAt)));
-    list.replaceChildren(...sorted.map((item) => queueCard(item, me, handlers)));
+    const sorted = [...items.values()].sort(compareItems);
+    const wanted = sorted.map((item) => {
+      if (!cards.has(item.id)) {
+        cards.set(item.id, queueCard(item, { me, context: contexts.get(item.id), error: errors.get(item.id), handlers }));
+      }
+      return cards.get(item.id);
+    });
+    for (const id of cards.keys()) if (!items.has(id)) cards.delete(id);
+    const current = [...list.children];
+    if (current.length !== wanted.length || current.some((el, i) => el !== wanted[i])) list.replaceChildren(...wanted);
     empty.hidden = sorted.length > 0;
+    more.hidden = !cursor;
   }
 
-  function raiseAlarm(item) {
-    const sentence = `New ${item.severity} ${item.kind} item in ${item.room ?? "a room"}.`;
+  function raiseAlarm(item, prefix) {
+    const sentence = `${prefix} ${KIND_LABEL[item.kind] === "Crisis" ? "crisis" : `${KIND_LABEL[item.kind]} (crisis)`} `
+      + `item, ${item.severity}, about ${item.subject.pseudonym} in ${item.room ?? "no room"}.`;
     alertBox.hidden = false;
     alertBox.textContent = sentence;
     announce(sentence, { urgent: true });
     if (soundOn) chime();
   }
 
-  async function act(event, payload, done) {
-    const reply = await conn.call(event, payload);
+  // Every item action: one event with the item's id and version. A refusal shows on the card; a
+  // conflict carries the item's current state (e.g. claimed by someone else), which replaces ours.
+  async function act(item, event, extra, done) {
+    errors.delete(item.id);
+    cards.delete(item.id);
+    const reply = await conn.call(event, { item_id: item.id, version: item.version, ...extra });
     if (!reply.ok) {
-      status.replaceChildren(noticeBox(reply.error.message, { kind: "error" }));
-      if (reply.error.code === "conflict") subscribe();
+      errors.set(item.id, reply.error.message);
+      cards.delete(item.id);
+      if (reply.error.item) upsert(reply.error.item);
+      else render();
+      announce(reply.error.message);
       return null;
     }
     status.replaceChildren(noticeBox(done));
-    if (reply.item) upsert(normaliseItem(reply.item));
+    upsert(reply.item);
     return reply;
   }
 
   const handlers = {
-    claim: (item) => act(EV.modClaim, { item: item.id, version: item.version }, "Claimed. It's yours now."),
-    release: (item) => act(EV.modRelease, { item: item.id, version: item.version }, "Released back to the queue."),
-    resolve: async (item, action) => {
-      const reply = await act(EV.modResolve, { item: item.id, action, version: item.version }, "Done. The item is resolved.");
-      if (reply && !reply.item) {
-        items.delete(item.id);
+    claim: (item) => act(item, EV.modClaim, {}, "Claimed. It's yours now."),
+    release: (item) => act(item, EV.modRelease, {}, "Released back to the queue."),
+    resolve: (item, outcome, note) => act(item, EV.modResolve, note ? { outcome, note } : { outcome },
+      "Resolved. Thank you."),
+    approve: async (item) => {
+      const reply = await act(item, EV.modApprove, {}, "Approved: the message is now in the room.");
+      if (reply) await loadContext(reply.item);
+    },
+    remove: async (item, messageId) => {
+      const reply = await act(item, EV.modRemove, messageId ? { message_id: messageId } : {},
+        "Removed. The message is gone for everyone, and its author was told.");
+      if (reply) {
+        contexts.get(item.id)?.removed.add(reply.removed.id);
+        cards.delete(item.id);
         render();
       }
     },
-    context: async (item, card, button) => {
-      const shown = card.querySelector(".context");
-      if (shown) {
-        shown.remove();
-        button.setAttribute("aria-expanded", "false");
+    warn: (item, note) => act(item, EV.modWarn, { note }, `Warning sent to ${item.subject.pseudonym}.`),
+    mute: async (item, minutes, everywhere) => {
+      const reply = await act(item, EV.modMute, { minutes, everywhere },
+        `${item.subject.pseudonym} is muted.`);
+      if (reply) status.replaceChildren(noticeBox(`${item.subject.pseudonym} is muted until ${new Date(reply.muted.until).toLocaleString()}.`));
+    },
+    kick: (item) => act(item, EV.modKick, {}, `${item.subject.pseudonym} was removed from ${item.room}.`),
+    ban: (item) => act(item, EV.modBan, {}, `${item.subject.pseudonym}'s account is closed.`),
+    context: async (item) => {
+      if (contexts.has(item.id)) {
+        contexts.delete(item.id);
+        cards.delete(item.id);
+        render();
         return;
       }
-      const reply = await conn.call(EV.modContext, { item: item.id });
-      const box = h("ol", { class: "context timeline", "aria-label": "Messages around this one" });
-      if (!reply.ok) box.append(h("li", {}, reply.error.message));
-      for (const m of reply.messages ?? []) {
-        box.append(h("li", { class: `message${m.id === item.message?.id ? " focus" : ""}` },
-          h("span", { class: "sender" }, `${m.sender?.pseudonym ?? ""}: `), h("span", { class: "message-text" }, m.text ?? "")));
-      }
-      card.append(box);
-      button.setAttribute("aria-expanded", "true");
+      await loadContext(item);
     },
-    support: (item) => support.open(item.conversation ?? item.user.id),
+    support: async (item) => {
+      const reply = await conn.call(EV.supportOpen, { user_id: item.subject.id });
+      if (!reply.ok) {
+        errors.set(item.id, reply.error.message);
+        cards.delete(item.id);
+        render();
+        return;
+      }
+      support.open(reply.conversation, reply.messages);
+    },
   };
+
+  async function loadContext(item) {
+    const reply = await conn.call(EV.modContext, { message_id: item.target.id, before: 5, after: 5 });
+    contexts.set(item.id, reply.ok ? { ...reply, removed: new Set() } : { error: reply.error.message, removed: new Set() });
+    cards.delete(item.id);
+    render();
+  }
 
   return () => {
     offs.forEach((off) => off());

@@ -1,74 +1,132 @@
-// One review-queue item as moderators see it; the payload is normalised in one place so the view
-// does not care which optional fields the server sends.
+// One review item as moderators see it (the Item shape of docs/protocol.md: never message text; the
+// text comes from mod:context, which the server audits). Pure rendering: the view owns the state.
 import { formatTime, h } from "../dom.js";
+import { RESOLVE_OUTCOMES } from "../events.js";
 
-export const SEVERITY_RANK = { imminent: 3, high: 2, medium: 1, low: 0 };
+export const SEVERITY_LABEL = { imminent: "Imminent", high: "High", medium: "Medium", low: "Low" };
+export const KIND_LABEL = {
+  crisis: "Crisis", help: "Help request", abuse: "Abuse", report: "Report", profanity: "Strong language",
+  contact: "Contact details", flood: "Flooding", held: "Held message",
+};
+// The queue's severity filter words and the item priority (tier) each one names.
+export const FILTERS = [["", "Everything open"], ["imminent", "Imminent crisis"], ["crisis", "Crisis"],
+  ["abuse", "Abuse and harassment"], ["report", "Other reports"], ["minor", "Minor rule breaks"]];
+export const FILTER_PRIORITY = { imminent: 5, crisis: 4, abuse: 3, report: 2, minor: 1 };
+const MUTE_MINUTES = [[10, "10 minutes"], [60, "1 hour"], [1440, "1 day"], [10080, "7 days"]];
 
-export function normaliseItem(raw) {
-  const i = raw?.item ?? raw;
-  const claimed = i.claimed_by ?? i.claimant ?? null;
-  return {
-    id: i.id,
-    version: i.version ?? 0,
-    severity: i.severity ?? "low",
-    kind: i.kind ?? i.flags?.[0]?.kind ?? (i.reports ? "report" : "review"),
-    status: i.status ?? "open",
-    room: i.room ?? i.message?.room ?? null,
-    message: i.message ?? null,
-    user: i.user ?? i.message?.sender ?? null,
-    claimedBy: claimed && typeof claimed === "object" ? claimed : claimed ? { id: claimed, pseudonym: claimed } : null,
-    reports: i.reports ?? i.report_count ?? 0,
-    createdAt: i.created_at ?? null,
-    actions: i.actions ?? null,
-    conversation: i.conversation ?? null,
+// The server's queue order: priority, then score, then oldest first.
+export function compareItems(a, b) {
+  return b.priority - a.priority || b.score - a.score || a.created_at.localeCompare(b.created_at)
+    || a.id.localeCompare(b.id);
+}
+
+export const isAlarm = (item) => item.priority >= 4;
+export const isOpen = (item) => item.status !== "resolved";
+
+function reasonsText(reasons) {
+  const parts = Object.entries(reasons || {}).map(([reason, n]) => (n > 1 ? `${reason} ×${n}` : reason));
+  return parts.length ? `Signals: ${parts.join(", ")}` : null;
+}
+
+function contextList(item, context, mine, handlers) {
+  const box = h("ol", { class: "context timeline", "aria-label": "Messages around this one" });
+  if (context.error) {
+    box.append(h("li", { class: "notice notice-error" }, context.error));
+    return box;
+  }
+  const row = (m, focus) => {
+    const removed = context.removed.has(m.id) || m.status === "removed";
+    const text = removed ? "(removed by a moderator)" : m.status === "deleted" ? "(deleted by its author)"
+      : m.text ?? "(no text kept in this room)";
+    const canRemove = mine && !focus && !removed && m.status === "visible" && m.sender.role === "peer";
+    return h("li", { class: `message${focus ? " focus" : ""}${removed ? " removed" : ""}`, dataset: { id: m.id } },
+      h("div", { class: "message-head" }, h("span", { class: "sender" }, m.sender.pseudonym),
+        m.status === "held" ? h("span", { class: "badge" }, "held") : null,
+        focus ? h("span", { class: "badge" }, "this item") : null,
+        h("time", { datetime: m.created_at }, formatTime(m.created_at))),
+      h("p", { class: "message-text" }, text),
+      canRemove ? h("button", { type: "button", class: "link-button danger-text",
+        "aria-label": `Remove message from ${m.sender.pseudonym}`, onclick: () => handlers.remove(item, m.id) },
+      "Remove this message") : null);
   };
+  box.append(...context.before.map((m) => row(m, false)), row(context.message, true),
+    ...context.after.map((m) => row(m, false)));
+  return box;
 }
 
-export function isUrgent(item) {
-  return item.kind === "crisis" || item.kind === "help" || SEVERITY_RANK[item.severity] >= 2;
+function actionPanel(item, context, handlers) {
+  const panel = h("div", { class: "item-tools" });
+  const focus = context?.message;
+  const subject = item.subject;
+  const messageTarget = item.target.type === "message";
+  const row = h("div", { class: "queue-actions" });
+  if (messageTarget && focus?.status === "held") {
+    row.append(h("button", { type: "button", class: "primary", onclick: () => handlers.approve(item) }, "Approve and post"));
+  }
+  if (messageTarget && !context?.removed.has(item.target.id) && focus?.status !== "removed") {
+    row.append(h("button", { type: "button", class: "danger", onclick: () => handlers.remove(item, null) }, "Remove message"));
+  }
+  if (subject.role === "peer") {
+    row.append(h("button", { type: "button", class: "secondary", onclick: () => handlers.support(item) },
+      `Message ${subject.pseudonym} privately`));
+  }
+  panel.append(row);
+  if (subject.role === "peer") {
+    const note = h("input", { type: "text", maxlength: 500, "aria-label": `Warning to ${subject.pseudonym}`,
+      placeholder: `A private warning to ${subject.pseudonym}` });
+    panel.append(h("form", { class: "control-row", onsubmit: (e) => { e.preventDefault(); handlers.warn(item, note.value.trim()); } },
+      note, h("button", { type: "submit", class: "secondary" }, "Send warning")));
+    const minutes = h("select", { "aria-label": "Mute for" }, MUTE_MINUTES.map(([v, l]) => h("option", { value: v }, l)));
+    const everywhere = h("input", { type: "checkbox" });
+    panel.append(h("form", { class: "control-row", onsubmit: (e) => { e.preventDefault(); handlers.mute(item, Number(minutes.value), everywhere.checked); } },
+      minutes, h("label", { class: "choice inline" }, everywhere, h("span", {}, "in every room")),
+      h("button", { type: "submit", class: "secondary" }, `Mute ${subject.pseudonym}`)));
+    const ban = h("button", { type: "button", class: "link-button danger-text" }, "Ban…");
+    ban.addEventListener("click", () => {
+      if (ban.dataset.armed) return handlers.ban(item);
+      ban.dataset.armed = "yes";
+      ban.textContent = `Confirm: close ${subject.pseudonym}'s account`;
+      return null;
+    });
+    panel.append(h("div", { class: "control-row" },
+      item.room ? h("button", { type: "button", class: "link-button danger-text", onclick: () => handlers.kick(item) },
+        `Remove ${subject.pseudonym} from ${item.room}`) : null, ban));
+  }
+  const outcome = h("select", { "aria-label": "Outcome" }, RESOLVE_OUTCOMES.map(([v, l]) => h("option", { value: v }, l)));
+  const resolveNote = h("input", { type: "text", maxlength: 1000, "aria-label": "Note for the team (optional)",
+    placeholder: "Note for the team (optional)" });
+  panel.append(h("form", { class: "control-row resolve", onsubmit: (e) => { e.preventDefault(); handlers.resolve(item, outcome.value, resolveNote.value.trim()); } },
+    outcome, resolveNote, h("button", { type: "submit", class: "primary" }, "Resolve")));
+  return panel;
 }
 
-export function isOpen(item) {
-  return !["resolved", "dismissed", "closed"].includes(item.status);
-}
-
-export function defaultActions(item) {
-  if (item.actions) return item.actions;
-  const actions = [];
-  if (item.message?.status === "held") actions.push(["approve", "Approve and post"]);
-  if (item.message) actions.push(["remove", "Remove message"]);
-  actions.push(["dismiss", "No action needed"]);
-  return actions.map((a) => (Array.isArray(a) ? a : [a, a]));
-}
-
-export function queueCard(item, me, handlers) {
-  const mineClaim = item.claimedBy?.id === me.id;
+export function queueCard(item, { me, context, error, handlers }) {
+  const claimer = item.claimed_by;
+  const mine = claimer?.id === me.id;
   const titleId = `item-${item.id}-title`;
   const card = h("li", { class: `queue-item sev-${item.severity}`, dataset: { id: item.id }, "aria-labelledby": titleId },
     h("div", { class: "queue-head" },
-      h("span", { class: `severity sev-${item.severity}` }, item.severity),
-      h("h3", { id: titleId }, `${item.kind} in ${item.room ?? "a room"}`),
-      item.createdAt ? h("time", {}, formatTime(typeof item.createdAt === "number" ? item.createdAt * 1000 : item.createdAt)) : null),
-    item.message ? h("blockquote", { class: "quoted" },
-      h("span", { class: "sender" }, `${item.message.sender?.pseudonym ?? "someone"}: `),
-      h("span", { class: "message-text" }, item.message.text ?? "(no text stored)")) : null,
-    item.reports ? h("p", { class: "meta" }, `${item.reports} report${item.reports === 1 ? "" : "s"}`) : null,
-    h("p", { class: "meta" }, item.claimedBy ? (mineClaim ? "You are handling this" : `${item.claimedBy.pseudonym} is handling this`) : "Not claimed yet"));
-  const actions = h("div", { class: "queue-actions" });
-  if (!item.claimedBy) actions.append(h("button", { type: "button", class: "primary", onclick: () => handlers.claim(item) }, "Claim"));
-  if (mineClaim) {
-    actions.append(h("button", { type: "button", class: "secondary", onclick: () => handlers.release(item) }, "Release"));
-    for (const [action, label] of defaultActions(item)) {
-      actions.append(h("button", { type: "button", class: action === "remove" ? "danger" : "secondary",
-        onclick: () => handlers.resolve(item, action) }, label));
-    }
-    if (item.user && item.user.role === "peer") {
-      actions.append(h("button", { type: "button", class: "secondary", onclick: () => handlers.support(item) },
-        `Message ${item.user.pseudonym} privately`));
-    }
+      h("span", { class: `severity sev-${item.severity}` }, SEVERITY_LABEL[item.severity] ?? item.severity),
+      h("h3", { id: titleId }, `${KIND_LABEL[item.kind] ?? item.kind} · ${item.room ?? "no room"}`),
+      h("time", { datetime: item.created_at }, formatTime(item.created_at)),
+      item.escalated_at ? h("span", { class: "badge escalated" }, "escalated: nobody claimed it") : null),
+    h("p", { class: "meta" },
+      h("span", {}, `About ${item.subject.pseudonym}${item.subject.role !== "peer" ? ` (${item.subject.role})` : ""}`),
+      reasonsText(item.reasons) ? h("span", {}, reasonsText(item.reasons)) : null,
+      item.score > 1 ? h("span", {}, `score ${item.score}`) : null),
+    h("p", { class: "claim" }, claimer ? (mine ? "You claimed this" : `Claimed by ${claimer.pseudonym}`) : "Not claimed yet"),
+    error ? h("p", { class: "notice notice-error", role: "alert" }, error) : null);
+  const buttons = h("div", { class: "queue-actions" });
+  if (!claimer) buttons.append(h("button", { type: "button", class: "primary", onclick: () => handlers.claim(item) }, "Claim"));
+  if (mine || (claimer && me.role === "admin")) {
+    buttons.append(h("button", { type: "button", class: "secondary", onclick: () => handlers.release(item) }, "Release"));
   }
-  actions.append(h("button", { type: "button", class: "secondary", "aria-expanded": "false",
-    onclick: (event) => handlers.context(item, card, event.currentTarget) }, "Show context"));
-  card.append(actions);
+  if (item.target.type === "message") {
+    buttons.append(h("button", { type: "button", class: "secondary", "aria-expanded": String(Boolean(context)),
+      onclick: () => handlers.context(item) }, context ? "Hide context" : "Show context"));
+  }
+  card.append(buttons);
+  if (context) card.append(contextList(item, context, mine, handlers));
+  if (mine) card.append(actionPanel(item, context, handlers));
   return card;
 }

@@ -31,7 +31,7 @@ function roomCard(room) {
     h("p", { class: "meta" },
       h("span", {}, `${room.online} ${room.online === 1 ? "person" : "people"} online`),
       h("span", {}, room.listeners_allowed ? "Listening only is welcome" : "Everyone takes part"),
-      h("span", {}, session ? `Next session: ${session.title}, ${formatDateTime(session.starts_at)}` : "No session scheduled")),
+      h("span", {}, session ? `Next session: ${session.title}, ${formatDateTime(session.start)}` : "No session scheduled")),
     h("details", { class: "agreement" },
       h("summary", {}, "Read the group agreement"),
       h("p", {}, room.agreement)),

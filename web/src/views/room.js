@@ -1,17 +1,18 @@
 // A room: live messages, history on scrolling up, typing, content warnings, reporting, local mute,
 // "I need help now", private notices, and catch-up after a reconnect with nothing lost or doubled.
 import { announce, h, noticeBox } from "../dom.js";
-import { EV, PUSH, removedMessageId } from "../events.js";
+import { EV, PUSH } from "../events.js";
 import { mutedIds, setMuted } from "../session.js";
 import { MessageLog } from "../chat/log.js";
 import { messageItem, pendingItem } from "../chat/message-item.js";
 import { Outbox, newClientId } from "../chat/outbox.js";
-import { crisisPanel, openCrisisHelp } from "../crisis.js";
+import { helpAnswer, noticeElement } from "../chat/notices.js";
 import { reportDialog } from "../chat/report.js";
 import { membersPanel } from "../chat/members.js";
-import { sessionPanel } from "../chat/session-panel.js";
+import { canControl, sessionPanel } from "../chat/session-panel.js";
+import { feedbackForm } from "../chat/feedback-form.js";
 import { supportPanel } from "../chat/support.js";
-import { facilitatorControls } from "../staff/facilitator.js";
+import { sessionControls } from "../staff/session-controls.js";
 
 const PAGE = 30;
 const TYPING_SHOWN_MS = 4000;
@@ -41,11 +42,12 @@ export function roomView(main, app, slug) {
   const scroller = h("div", { class: "scroller", tabindex: "0", "aria-label": "Conversation" }, earlier, timeline, pendingList);
   const typingLine = h("p", { class: "typing", "aria-hidden": "true" });
   const notices = h("div", { class: "private-notices", role: "status", "aria-label": "Notes only you can see" });
-  const sessionId = app.pendingJoin.get(slug)?.session;
-  const controls = ["facilitator", "admin"].includes(me.role) && sessionId ? facilitatorControls({ conn, sessionId }) : null;
-  const members = membersPanel({ me, onMuteToggle: toggleMute, extraActions: controls?.memberActions });
-  const session = sessionPanel({ conn, slug, me });
-  const support = supportPanel({ conn, me, title: "Private conversation with a moderator" });
+  let controls = null;
+  const sessionsSeen = new Map();
+  const members = membersPanel({ me, onMuteToggle: me.role === "peer" ? toggleMute : null, extraActions: (m) => controls?.memberActions(m) ?? [] });
+  const session = sessionPanel({ conn, slug, me, mode: () => you?.mode ?? "participant", onSession: sessionChanged });
+  const support = supportPanel({ conn, me, title: "Private conversation with a moderator", side: "peer" });
+  const controlsSlot = h("div", {});
   const text = h("textarea", { id: "composer-text", rows: 2, maxlength: 2000, "aria-describedby": "composer-hint" });
   const cw = h("input", { type: "checkbox", id: "composer-cw" });
   const composer = h("form", { class: "composer" },
@@ -66,19 +68,27 @@ export function roomView(main, app, slug) {
         h("div", {}, title, modeLine),
         h("div", { class: "room-head-actions" }, helpButton,
           h("button", { type: "button", class: "secondary", onclick: leave }, "Leave room"))),
-      controls?.element, session.element, support.element, scroller, typingLine, notices, composer, listenerNote),
+      controlsSlot, session.element, support.element, scroller, typingLine, notices, composer, listenerNote),
     members.element));
 
   const outbox = new Outbox(conn, { onAnswer: answered, onWaiting: waiting });
 
   offs.push(
     conn.on(PUSH.messageNew, (m) => m.room === slug && receive(m)),
-    conn.on(PUSH.messageRemoved, (d) => d?.room === slug && removeMessage(removedMessageId(d))),
+    conn.on(PUSH.messageRemoved, (d) => d.room === slug && removeMessage(d.id)),
+    conn.on(PUSH.messageDeleted, (d) => d.room === slug && markDeleted(d.id)),
     conn.on(PUSH.memberJoined, (d) => d.room === slug && members.add(d.member)),
     conn.on(PUSH.memberLeft, (d) => d.room === slug && members.remove(d.member)),
     conn.on(PUSH.typing, (d) => d.room === slug && d.user.id !== me.id && showTyping(d.user)),
-    conn.on(PUSH.sessionState, (d) => controls?.update(d)),
     conn.on(PUSH.notice, (d) => (!d.room || d.room === slug) && showNotice(d)),
+    conn.on(PUSH.feedbackRequest, (d) => notices.prepend(feedbackForm(conn, d))),
+    conn.on(PUSH.transcriptDeleted, (d) => d.room === slug && clearTranscript(d.session)),
+    conn.on(PUSH.roomRemoved, (d) => {
+      if (d.room !== slug) return;
+      joined = false;
+      app.flash = d.message;
+      app.go("/rooms");
+    }),
     conn.on("connection:up", ({ again }) => { if (!again) join(); }),
     conn.onReconnect(() => join(undefined, { catchUp: true })),
   );
@@ -131,8 +141,8 @@ export function roomView(main, app, slug) {
     composer.hidden = you.mode === "listener";
     listenerNote.hidden = you.mode !== "listener";
     members.reset(reply.members);
-    session.update(reply.session);
-    if (reply.session) controls?.update(reply.session);
+    if (catchUp) session.rejoin();
+    else session.refresh();
     if (catchUp && before > 0) await fillFrom(before);
     for (const m of reply.history) receive(m, { quiet: true });
     if (!catchUp) {
@@ -188,6 +198,31 @@ export function roomView(main, app, slug) {
     timeline.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
   }
 
+  function markDeleted(id) {
+    const text = timeline.querySelector(`[data-id="${CSS.escape(id)}"] .message-text`);
+    if (text) text.textContent = "(message deleted)";
+  }
+
+  // A confidential session ended: its messages are gone from the server, so from this page too.
+  function clearTranscript(sessionId) {
+    const opened = sessionsSeen.get(sessionId)?.opens_at;
+    for (const [, message] of [...log.bySeq]) {
+      if (!opened || message.created_at >= opened) removeMessage(message.id);
+    }
+    notices.append(noticeBox("This session was confidential: its messages have been deleted for everyone."));
+  }
+
+  function sessionChanged(s) {
+    if (!s) return;
+    sessionsSeen.set(s.id, s);
+    if (!controls && canControl(s, me) && !["ended", "cancelled"].includes(s.state)) {
+      controls = sessionControls({ conn, token: app.session.token, onChange: () => members.refresh() });
+      controlsSlot.replaceChildren(controls.element);
+    }
+    controls?.update(s);
+    if (controls && s.state === "ended") controls.showResults();
+  }
+
   function send(body, contentWarning) {
     const clientId = newClientId();
     const { item, status } = pendingItem(body, contentWarning);
@@ -225,12 +260,8 @@ export function roomView(main, app, slug) {
   }
 
   function showNotice(notice) {
-    if (notice.code === "crisis_resources") {
-      notices.append(crisisPanel(notice.message, notice.resources || []));
-      announce(notice.message);
-    } else {
-      notices.append(noticeBox(notice.message));
-    }
+    notices.append(noticeElement(notice));
+    announce(notice.message);
   }
 
   async function loadEarlier() {
@@ -273,10 +304,10 @@ export function roomView(main, app, slug) {
 
   function report(message) {
     reportDialog(message, async (reason) => {
-      const reply = await conn.call(EV.report, { room: slug, message_id: message.id, reason });
-      return reply.ok ? "Thank you. A moderator will look at it soon."
-        : reply.error.code === "unknown_event" ? "Reporting isn't switched on for this server yet. "
-          + "If someone may be in danger, use \"I need help now\"." : reply.error.message;
+      const reply = await conn.call(EV.report, { message_id: message.id, reason });
+      if (!reply.ok) return reply.error.message;
+      return reply.duplicate ? "You have already reported this message. A moderator will look at it soon."
+        : "Thank you. A moderator will look at it soon.";
     });
   }
 
@@ -284,12 +315,9 @@ export function roomView(main, app, slug) {
     helpButton.disabled = true;
     const reply = await conn.call(EV.helpRequest, { room: slug });
     helpButton.disabled = false;
-    const sentence = reply.ok
-      ? "A moderator has been told and will contact you here privately. If you are in danger right now, please call a crisis line or your emergency number."
-      : "We couldn't reach a moderator just now. If you are in danger right now, please call a crisis line or your emergency number.";
-    notices.append(crisisPanel(sentence));
-    announce(sentence, { urgent: true });
-    if (!reply.ok) openCrisisHelp();
+    const panel = helpAnswer(reply);
+    notices.append(panel);
+    panel.scrollIntoView({ block: "nearest" });
   }
 
   async function leave() {
