@@ -1,0 +1,22 @@
+"""A cheap word-boundary view of ASCII text, so prefilters are substring tests instead of regex scans.
+
+`word_shape("Call 07700, OK?")` is `" call ##### ok  "`: lower-case letters kept, digits as `#`,
+everything else (underscore too) a space, padded with a space at each end. `" ok " in shape` then
+means the word "ok" stands alone, as the regex `\\bok\\b` would find it in the original (a prefilter
+may say yes too often, never no too often). Non-ASCII text has no shape: callers use their regexes.
+"""
+from __future__ import annotations
+
+import string
+
+_SHAPE = str.maketrans(
+    {chr(c): " " for c in range(128)}
+    | {c: c for c in string.ascii_lowercase}
+    | {c: c.lower() for c in string.ascii_uppercase}
+    | dict.fromkeys(string.digits, "#")
+)
+
+
+def word_shape(text: str) -> str | None:
+    """The shape of ASCII text, or None for text holding any other character."""
+    return f" {text.translate(_SHAPE)} " if text.isascii() else None
