@@ -167,8 +167,8 @@ def _shaped_keywords() -> ahocorasick.Automaton:
 
 
 def _worth_looking(text: str, shape: str | None) -> tuple[bool, bool, bool]:
-    """Whether street anchors, postcodes and cues can occur: per kind on the word shape of ASCII text,
-    one combined check on other text."""
+    """Whether street anchors, postcodes and cues can occur: per kind on the word shape,
+    one combined check on text without one."""
     if shape is None:
         may = _may_hold_address(text)
         return may, may, may

@@ -57,7 +57,7 @@ _PLATFORM_WORDS = (
 )
 _DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
-_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)  # on lower-cased ASCII: the same matches, scanned faster
+_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)  # on lower-cased text with a word shape: the same matches, scanned faster
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
@@ -132,8 +132,8 @@ def _url_hint(text: str, shape: str | None) -> bool:
 def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
     """Every contact detail found, as (rule, span) in original coordinates.
 
-    Each detector runs only when a cheap check says it can match: on ASCII text, substring tests
-    on its word shape; a phone needs seven digits, an IP address three dots or seven colons.
+    Each detector runs only when a cheap check says it can match: substring tests on the word shape
+    (wordshape.py); a phone needs seven digits, an IP address three dots or seven colons.
     """
     found: list[tuple[str, Span]] = []
     shape = word_shape(text)
