@@ -89,7 +89,8 @@ def main() -> int:
         print(f"recorded {len(digests)} texts")
         return 0
     before = json.loads(path.read_text(encoding="utf-8"))
-    changed = {t for t in texts() if before.get(hashlib.sha1(t.encode()).hexdigest()) != digests[hashlib.sha1(t.encode()).hexdigest()]}
+    key = lambda t: hashlib.sha1(t.encode()).hexdigest()  # noqa: E731
+    changed = {t for t in texts() if before.get(key(t)) != digests[key(t)]}
     print(f"compared {len(digests)} texts: {len(changed)} differ")
     for text in sorted(changed)[:10]:
         print(f"  {text[:120]!r}")

@@ -158,7 +158,7 @@ def _shaped_keywords() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for word, kind in [(w, "anchor") for w in _ANCHOR_WORDS if w.isascii()] + [(w, "cue") for w in _CUE_WORDS]:
         for after in " #":
-            automaton.add_word(f" {word_shape(word)[1:-1]}{after}", kind)
+            automaton.add_word(f" {(word_shape(word) or '')[1:-1]}{after}", kind)  # ASCII: always shaped
     for suffix in filter(str.isascii, _SUFFIXES):
         for after in " #":
             automaton.add_word(f"{suffix}{after}", "anchor")
