@@ -15,6 +15,7 @@ from functools import cache
 import ahocorasick
 
 from .verdict import Span
+from .wordshape import word_shape
 
 _SUFFIXES = (
     "strasse straße straat stræde stræti straeti str katu kuja tie vej vägen gatan gata gate veien vegen stien "
@@ -119,12 +120,12 @@ def _cued(text: str, match: re.Match[str]) -> Span | None:
     return None
 
 
-_PLAIN_WORDS = (
+_ANCHOR_WORDS = (
     "street st avenue ave road rd lane ln drive dr boulevard blvd court ct way place pl terrace close crescent square "
     "sq highway hwy parkway pkwy circle cir trail row via viale piazza plaza rua rúa calle avda avenida rue ul ulica utca "
-    "út útja tér c/ apt apartment suite ste unit flat postbox box psc cmr apo fpo dpo corner live lives lived living "
-    "staying located based address send sent post mail drop drops meet moved return"
+    "út útja tér c/ apt apartment suite ste unit flat postbox box psc cmr apo fpo dpo corner"
 ).split()
+_CUE_WORDS = "live lives lived living staying located based address send sent post mail drop drops meet moved return".split()
 _POSTCODE_HINT = re.compile(r"\d{5}|\d[A-Z]{2}\b")
 
 
@@ -132,7 +133,7 @@ _POSTCODE_HINT = re.compile(r"\d{5}|\d[A-Z]{2}\b")
 def _keywords() -> ahocorasick.Automaton:
     """Every word an anchor or cue needs, so most messages skip the address regexes entirely."""
     automaton = ahocorasick.Automaton()
-    for word in _PLAIN_WORDS:
+    for word in _ANCHOR_WORDS + _CUE_WORDS:
         automaton.add_word(word, (word, True))
     for suffix in _SUFFIXES:
         automaton.add_word(suffix, (suffix, False))
@@ -151,19 +152,42 @@ def _may_hold_address(text: str) -> bool:
     return _POSTCODE_HINT.search(text) is not None
 
 
-def find_addresses(text: str) -> list[Span]:
-    """Address blocks in the original text (only called when the text holds a digit)."""
-    if not _may_hold_address(text):
-        return []
+@cache
+def _shaped_keywords() -> ahocorasick.Automaton:
+    """The same words as they stand in a word shape: alone (street) or at a word's end (suffixes)."""
+    automaton = ahocorasick.Automaton()
+    for word, kind in [(w, "anchor") for w in _ANCHOR_WORDS if w.isascii()] + [(w, "cue") for w in _CUE_WORDS]:
+        for after in " #":
+            automaton.add_word(f" {(word_shape(word) or '')[1:-1]}{after}", kind)  # ASCII: always shaped
+    for suffix in filter(str.isascii, _SUFFIXES):
+        for after in " #":
+            automaton.add_word(f"{suffix}{after}", "anchor")
+    automaton.make_automaton()
+    return automaton
+
+
+def _worth_looking(text: str, shape: str | None) -> tuple[bool, bool, bool]:
+    """Whether street anchors, postcodes and cues can occur: per kind on the word shape,
+    one combined check on text without one."""
+    if shape is None:
+        may = _may_hold_address(text)
+        return may, may, may
+    kinds = {kind for _, kind in _shaped_keywords().iter(shape)}
+    return "anchor" in kinds, _POSTCODE_HINT.search(text) is not None, "cue" in kinds
+
+
+def find_addresses(text: str, shape: str | None) -> list[Span]:
+    """Address blocks in the original text (only called when the text holds a digit); shape: word_shape(text)."""
+    anchors, postcodes, cues = _worth_looking(text, shape)
     spans = []
-    for match in _ANCHOR.finditer(text):
+    for match in _ANCHOR.finditer(text) if anchors else ():
         if match.group().lower() == "the corner of":
             spans.append(Span(match.start(), _grow_right(text, match.end())))
         else:
             spans.append(Span(_grow_left(text, match.start()), _grow_right(text, match.end())))
-    for match in _POSTCODE.finditer(text):
+    for match in _POSTCODE.finditer(text) if postcodes else ():
         spans.append(Span(_grow_left(text, match.start()), match.end()))
-    for match in _CUE.finditer(text):
+    for match in _CUE.finditer(text) if cues else ():
         if span := _cued(text, match):
             spans.append(span)
     return spans

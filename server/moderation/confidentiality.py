@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import ahocorasick
 import phonenumbers
 
 from .addresses import find_addresses
 from .resources import published_numbers, published_sites
 from .verdict import Flag, FlagKind, Severity, Span
+from .wordshape import word_shape
 
 # A digit run that may be a phone number, with an optional extension ("x4587"); "1,234" is a count, not a phone.
 _PHONE_CANDIDATE = re.compile(
@@ -48,11 +50,19 @@ _OFF_PLATFORM = re.compile(
 _PLATFORM_HINT = re.compile(
     r"snap|insta|\big\b|kik|discord|telegram|whats|tok\b|twitter|\bfb\b|face|messenger|signal|wickr|skype|wechat", re.I
 )
+# The same hint on a word shape (wordshape.py): \big\b is " ig ", tok\b is "tok ".
+_PLATFORM_WORDS = (
+    "snap", "insta", " ig ", "kik", "discord", "telegram", "whats", "tok ", "twitter", " fb ", "face", "messenger",
+    "signal", "wickr", "skype", "wechat",
+)
 _DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
+_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)  # on lower-cased text with a word shape: the same matches, scanned faster
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
+
+
 @cache
 def _allowed_numbers() -> frozenset[str]:
     return published_numbers()
@@ -96,22 +106,52 @@ def _handles(text: str) -> list[Span]:
     return [Span(*m.span()) for m in _HANDLE.finditer(text) if _HANDLE_CUE.search(text, max(0, m.start() - 25), m.start())]
 
 
+def _platform_hint(text: str, shape: str | None) -> bool:
+    if shape is None:
+        return _PLATFORM_HINT.search(text) is not None
+    return next(_platform_words().iter(shape), None) is not None
+
+
+@cache
+def _platform_words() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for word in _PLATFORM_WORDS:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _spelled_hint(text: str, shape: str | None) -> bool:
+    return " dot " in shape if shape is not None else _SPELLED_HINT.search(text) is not None
+
+
+def _url_hint(text: str, shape: str | None) -> bool:
+    return (_URL_HINT_LOWER.search(text.lower()) if shape is not None else _URL_HINT.search(text)) is not None
+
+
 def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
-    """Every contact detail found, as (rule, span) in original coordinates."""
+    """Every contact detail found, as (rule, span) in original coordinates.
+
+    Each detector runs only when a cheap check says it can match: substring tests on the word shape
+    (wordshape.py); a phone needs seven digits, an IP address three dots or seven colons.
+    """
     found: list[tuple[str, Span]] = []
+    shape = word_shape(text)
     if "@" in text:
         found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
         found += [("contact.handle", span) for span in _handles(text)]
-    if _SPELLED_HINT.search(text):
+    if _spelled_hint(text, shape):
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
-    if _URL_HINT.search(text):
+    if _url_hint(text, shape):
         found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
-    if _PLATFORM_HINT.search(text):
+    if _platform_hint(text, shape):
         found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
     if _DIGIT.search(text):
-        found += [("contact.address", span) for span in find_addresses(text)]
-        found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
-        found += [("contact.phone", span) for span in _phones(text, region)]
+        found += [("contact.address", span) for span in find_addresses(text, shape)]
+        if text.count(".") >= 3 or text.count(":") >= 7:
+            found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
+        if len(_DIGIT.findall(text)) >= 7:
+            found += [("contact.phone", span) for span in _phones(text, region)]
     return found
 
 

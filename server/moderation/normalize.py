@@ -127,16 +127,20 @@ def fold_char(char: str) -> str:
 
 
 def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
-    if text.isascii():
-        folded = text.translate(_ASCII_FOLD)
-        if "`" not in folded:
-            return folded, range(len(text)), range(1, len(text) + 1)
+    """Fold every character; when each one folds to exactly one character (a curly quote, an accented
+    letter, an emoji) the index map is the identity and the text is folded by two translate passes."""
+    folded = text.translate(_ASCII_FOLD)
+    if text.isascii() and "`" not in folded:
+        return folded, range(len(text)), range(1, len(text) + 1)
+    table = {ord(char): fold_char(char) for char in set(text) if not char.isascii() or char == "`"}
+    if all(len(piece) == 1 for piece in table.values()):
+        return folded.translate(table), range(len(text)), range(1, len(text) + 1)
     pieces: list[str] = []
     starts: list[int] = []
     for index, char in enumerate(text):
-        folded = char.translate(_ASCII_FOLD) if char.isascii() and char != "`" else fold_char(char)
-        pieces.append(folded)
-        starts.extend([index] * len(folded))
+        piece = table.get(ord(char), folded[index])  # folded: ASCII already folded one to one, the rest untouched
+        pieces.append(piece)
+        starts.extend([index] * len(piece))
     return "".join(pieces), starts, [s + 1 for s in starts]
 
 

@@ -20,6 +20,8 @@ from .verdict import Severity
 
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|\$|[^\s()\[\]|~$]+")
 _CLAUSE_END = r"(?=[ \t]*(?:[\n.!?,;:)]|$))"
+# The literal words a rule's match can start with; None when a match may start elsewhere.
+Starts = frozenset[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,57 +39,72 @@ class PhraseHit:
     end: int
 
 
-def _word(word: str) -> tuple[str, str]:
-    """Regex and prefilter anchor for one word of a pattern."""
+def _word(word: str) -> tuple[str, str, frozenset[str]]:
+    """Regex, prefilter anchor and literal spellings (apostrophes are optional) for one word of a pattern."""
     stem = word.endswith("*")
     folded = normalize(word.rstrip("*")).text
     regex = re.escape(folded).replace("'", "'?") + (r"\w*" if stem else "")
-    return regex, max(folded.split("'"), key=len)
+    first, *rest = folded.split("'")
+    spellings = {first}
+    for piece in rest:
+        spellings = {s + apostrophe + piece for s in spellings for apostrophe in ("'", "")}
+    return regex, max(folded.split("'"), key=len), frozenset(spellings)
 
 
 class _Parser:
-    """Recursive descent over pattern tokens; returns (regex, anchor choices or None if optional)."""
+    """Recursive descent over pattern tokens.
+
+    Besides the regex and the required word groups it finds the words a match can start with (None
+    when a match may start elsewhere, e.g. with a gap), so a rule is only tried where one occurs.
+    """
 
     def __init__(self, source: str) -> None:
         self.tokens = _TOKEN.findall(source)
         self.position = 0
 
-    def sequence(self, closers: tuple[str, ...]) -> tuple[str, list[frozenset[str]]]:
+    def sequence(self, closers: tuple[str, ...]) -> tuple[str, list[frozenset[str]], Starts]:
         parts: list[str] = []
         required: list[frozenset[str]] = []
         separate = False
+        first: Starts = frozenset()
+        leading = True  # every part so far was optional: the next part's words can start a match too
         while self.position < len(self.tokens) and self.tokens[self.position] not in closers:
             token = self.tokens[self.position]
             self.position += 1
-            if token.startswith("~"):
-                parts.append(r"(?:\W+[\w']+){0,%d}" % int(token[1:] or 3))
-                continue
-            if token == "$":
-                parts.append(_CLAUSE_END)
+            if token.startswith("~") or token == "$":
+                parts.append(r"(?:\W+[\w']+){0,%d}" % int(token[1:] or 3) if token != "$" else _CLAUSE_END)
+                first = None if leading else first
+                leading = False
                 continue
             if token in ("(", "["):
-                alternatives, anchors = self.choice(")" if token == "(" else "]")
+                alternatives, anchors, starts = self.choice(")" if token == "(" else "]")
                 optional = token == "["
             else:
-                regex, anchor = _word(token)
+                regex, anchor, spellings = _word(token)
                 alternatives, anchors, optional = [regex], frozenset({anchor}), False
+                starts = None if "" in spellings else spellings
             parts.append(_joined(alternatives, separate, optional))
+            if leading:
+                first = None if first is None or starts is None else first | starts
+                leading = optional
             if not optional:
                 required.append(anchors)
                 separate = True
-        return "".join(parts), required
+        return "".join(parts), required, None if leading else first
 
-    def choice(self, closer: str) -> tuple[list[str], frozenset[str]]:
+    def choice(self, closer: str) -> tuple[list[str], frozenset[str], Starts]:
         alternatives: list[str] = []
         anchors: set[str] = set()
+        first: Starts = frozenset()
         while True:
-            regex, required = self.sequence((closer, "|"))
+            regex, required, starts = self.sequence((closer, "|"))
             alternatives.append(regex)
             anchors |= _most_selective(required) if required else {""}
+            first = None if first is None or starts is None else first | starts
             token = self.tokens[self.position]
             self.position += 1
             if token == closer:
-                return alternatives, frozenset(anchors)
+                return alternatives, frozenset(anchors), first
 
 
 def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
@@ -113,63 +130,81 @@ class Compiled:
     pattern: re.Pattern[str]
     anchors: frozenset[str]
     gates: tuple[frozenset[str], ...]
+    starts: Starts
 
 
 def compile_phrase(source: str) -> Compiled:
     """Compile one pattern. Anchors: the words of its most selective required part. Gates: every
     required part worth checking; the regex only runs when each gate has one of its words in the text."""
-    regex, required = _Parser(source).sequence(())
+    regex, required, starts = _Parser(source).sequence(())
     if not required:
         raise ValueError(f"pattern has no required word: {source!r}")
     anchors = _most_selective(required)
     if "" in anchors:
         raise ValueError(f"pattern has an optional-only choice: {source!r}")
     gates = tuple(group for group in required if min(map(len, group)) >= _SHORT)
-    return Compiled(re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors, gates)
+    return Compiled(re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors, gates, starts)
 
 
 class PhraseMatcher:
     """All phrases of one lexicon file, matched on normalised text.
 
-    One Aho-Corasick pass finds which lexicon words start a word in the text; a rule's regex runs
-    only when its anchor and every gate word group were found, so most messages run no regex at all.
+    One Aho-Corasick pass finds where lexicon words start a word in the text; a rule is tried only
+    when its anchor and every gate word group were found, and then only where one of the words it
+    can start with occurs, so most messages run no regex at all and the rest only a few anchored ones.
+    Each automaton word carries the rules it anchors and a bit per gate group it belongs to.
     """
 
     def __init__(self, lines: list[str]) -> None:
         self.phrases: list[Phrase] = []
-        self.gates: list[tuple[frozenset[str], ...]] = []
-        self.automaton = ahocorasick.Automaton()
-        self.by_anchor: dict[str, list[int]] = {}
+        self.needs: list[int] = []  # per rule: the bits of its gate groups
+        self.starts: list[Starts] = []
+        anchored: dict[str, list[int]] = {}
+        gate_bits: dict[frozenset[str], int] = {}
         words: set[str] = set()
         for line in lines:
             head, _, source = line.partition(":")
             severity, rule = head.split()
             compiled = compile_phrase(source.strip())
             for anchor in compiled.anchors:
-                self.by_anchor.setdefault(anchor, []).append(len(self.phrases))
+                anchored.setdefault(anchor, []).append(len(self.phrases))
             self.phrases.append(Phrase(rule, Severity(severity), compiled.pattern))
-            self.gates.append(compiled.gates)
-            words |= compiled.anchors
-            words.update(word for gate in compiled.gates for word in gate)
+            self.needs.append(sum({gate_bits.setdefault(gate, 1 << len(gate_bits)) for gate in compiled.gates}))
+            self.starts.append(compiled.starts)
+            words |= compiled.anchors | (compiled.starts or frozenset()) | {w for gate in compiled.gates for w in gate}
+        self.automaton = ahocorasick.Automaton()
         for word in words:
-            self.automaton.add_word(word, len(word))
+            bits = sum(bit for gate, bit in gate_bits.items() if word in gate)
+            self.automaton.add_word(word, (word, bits, tuple(anchored.get(word, ()))))
         self.automaton.make_automaton()
 
     def find(self, text: str) -> list[PhraseHit]:
-        found = {
-            text[last - length + 1:last + 1]
-            for last, length in self.automaton.iter(text)
-            if last < length or not text[last - length].isalnum()
-        }
-        candidates = {i for word in found for i in self.by_anchor.get(word, ())}
-        hits = []
+        found: dict[str, list[int]] = {}
+        gates = 0
+        candidates: set[int] = set()
+        for last, (word, bits, rules) in self.automaton.iter(text):
+            start = last - len(word) + 1
+            if start == 0 or not text[start - 1].isalnum():
+                found.setdefault(word, []).append(start)
+                gates |= bits
+                candidates.update(rules)
+        hits: list[PhraseHit] = []
         for index in sorted(candidates):
-            if not all(gate & found for gate in self.gates[index]):
-                continue
-            phrase = self.phrases[index]
-            hits.extend(
-                PhraseHit(phrase.rule, phrase.severity, m.start(), m.end()) for m in phrase.pattern.finditer(text)
-            )
+            if self.needs[index] & gates == self.needs[index]:
+                hits.extend(self._matches(index, text, found))
+        return hits
+
+    def _matches(self, index: int, text: str, found: dict[str, list[int]]) -> list[PhraseHit]:
+        """Exactly what finditer over the whole text finds, tried only where the rule can start."""
+        phrase, starts = self.phrases[index], self.starts[index]
+        if starts is None:
+            return [PhraseHit(phrase.rule, phrase.severity, m.start(), m.end()) for m in phrase.pattern.finditer(text)]
+        hits = []
+        position = 0
+        for start in sorted({p for word in starts.intersection(found) for p in found[word]}):
+            if start >= position and (match := phrase.pattern.match(text, start)):
+                hits.append(PhraseHit(phrase.rule, phrase.severity, start, match.end()))
+                position = match.end()
         return hits
 
 
