@@ -18,7 +18,6 @@ from .logs import quiet_data_loggers
 from .identity.staff import do_refresh_live_config
 from .identity.tokens import TokenSigner
 from .moderation.escalation import run_escalation_tick
-from .moderation.ratelimit import RateLimiter
 from .realtime.backlog import watch_backlogs
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.drain import Drain

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
+import signal as signals
 import socket
 import subprocess
 import sys
@@ -80,7 +80,7 @@ class ServerProcess:
                 await asyncio.sleep(0.1)
         raise AssertionError(f"server on {self.port} not ready: {self.log_path.read_text()[-3000:]}")
 
-    def signal(self, sig: signal.Signals) -> None:
+    def signal(self, sig: signals.Signals) -> None:
         assert self.proc is not None
         self.proc.send_signal(sig)
 

@@ -38,14 +38,14 @@ class MessageStore:
     async def get(self, message_id: str) -> Message | None:
         return await self.session.get(Message, message_id)
 
-    async def purge_older_than(self, room_id: str, cutoff: float, keep: Select[tuple[str]]) -> int:
+    async def purge_older_than(self, room_id: str, cutoff: float, keep: Select[str]) -> int:
         """Delete a room's messages older than the cutoff, except held ones and those `keep` names."""
         result = await self.session.execute(delete(Message).where(
             Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held",
             Message.id.not_in(keep)))
         return int(getattr(result, "rowcount", 0) or 0)
 
-    async def erase_sender(self, sender_id: str, *, keep: Select[tuple[str]],
+    async def erase_sender(self, sender_id: str, *, keep: Select[str],
                            detach_to: str) -> list[tuple[str, str, int | None]]:
         """Delete everything one person wrote except what `keep` names (an open safety review), which is
         detached from them; returns (room_id, message_id, seq) of every delivered message, now gone."""

@@ -102,7 +102,6 @@ class JobRun(Base):
     runs: Mapped[int] = mapped_column(Integer)
 
 
-
 from . import review_models  # noqa: E402,F401  (the review queue's tables join Base.metadata)
 # Imported here so Alembic and the test harness see every table through Base.metadata.
 from .session_models import GroupSession, SessionEvent, SessionFeedback, SessionParticipant  # noqa: E402,F401

@@ -101,7 +101,7 @@ class ReviewStore:
         return found.scalars().all()
 
     @staticmethod
-    def retained_message_ids(moderation_cutoff: float) -> Select[tuple[str]]:
+    def retained_message_ids(moderation_cutoff: float) -> Select[str]:
         """Messages a review still needs: open items, and items resolved after the moderation cutoff."""
         return select(ReviewItem.target_id).where(
             ReviewItem.target_type == "message",
@@ -114,7 +114,7 @@ class ReviewStore:
         return int(getattr(found, "rowcount", 0) or 0)
 
     @staticmethod
-    def message_targets() -> Select[tuple[str]]:
+    def message_targets() -> Select[str]:
         """Every message some review item is about, open or resolved (purge drops the old resolved ones)."""
         return select(ReviewItem.target_id).where(ReviewItem.target_type == "message")
 

@@ -43,7 +43,8 @@ async def test_processes_survive_a_redis_outage_and_recover(cluster: Cluster, ow
     assert [m["seq"] for m in missed["messages"]] == list(range(2, last + 1))
 
     async def cross_process_again() -> bool:
-        reply = await bo.call("message:send", {"room": "anxiety", "text": "after", "client_msg_id": f"a{len(bo.events)}"})
+        reply = await bo.call("message:send", {"room": "anxiety", "text": f"after {len(bo.events)}",
+                                               "client_msg_id": f"a{len(bo.events)}"})
         assert reply["ok"], reply
         seq = reply["message"]["seq"]
         try:
