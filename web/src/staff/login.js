@@ -1,8 +1,9 @@
-// Staff sign-in; moderators go to the queue, facilitators to their sessions.
+// Staff sign-in; moderators go to the queue, facilitators to their sessions, admins to the admin page.
 import { h, noticeBox } from "../dom.js";
 import { api } from "../api.js";
 
 export function homeFor(role) {
+  if (role === "admin") return "/admin";
   return role === "facilitator" ? "/facilitate" : "/moderate";
 }
 
