@@ -18,11 +18,18 @@ function show(value) {
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
+// Rules and resources are named by id in the target; their text or name says which one.
+function about(change) {
+  const state = change.after ?? change.before;
+  return change.target.startsWith("watched:") ? state?.text : change.target.startsWith("resource:") ? state?.name : null;
+}
+
 function changeItem(change) {
   const lines = change.before && change.after ? differences(change.before, change.after)
     : [`${change.after ? "created" : "removed"}: ${show(change.after ?? change.before)}`];
   return h("li", { class: "card admin-item change" },
-    h("p", { class: "rule-head" }, h("strong", {}, change.action), h("span", {}, change.target)),
+    h("p", { class: "rule-head" }, h("strong", {}, change.action), h("span", {}, change.target),
+      about(change) ? h("q", {}, about(change)) : null),
     h("p", { class: "meta" }, h("span", {}, `by ${change.actor.name}`),
       h("time", { datetime: change.at }, formatDateTime(change.at))),
     lines.length ? h("details", {}, h("summary", {}, "What changed"),

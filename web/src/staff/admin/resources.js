@@ -50,8 +50,8 @@ export function resourcesTab({ client }) {
     h("p", { class: "hint" }, "Your entries come before the built-in lines of their region. Peers with no lines for their "
       + "region get the international ones. Crisis help is never further than one click away for them."),
     status.element,
-    h("h3", {}, "Your entries"), entries,
     h("details", { class: "card admin-section" }, h("summary", {}, "Add a crisis resource"), add.form),
+    h("h3", {}, "Your entries"), entries,
     h("section", { class: "card admin-section", "aria-labelledby": "preview-title" },
       h("h3", { id: "preview-title" }, "What peers are offered"), show.form, previewError, preview));
 

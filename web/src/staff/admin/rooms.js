@@ -77,8 +77,8 @@ export function roomsTab({ client }) {
     h("h2", {}, "Rooms"),
     h("p", { class: "hint" }, "Changes apply at once: people in a room see its new name, rules and agreement right away."),
     status.element,
-    list,
-    h("details", { class: "card admin-section" }, h("summary", {}, "Add a room"), create.form));
+    h("details", { class: "card admin-section" }, h("summary", {}, "Add a room"), create.form),
+    list);
 
   function roomItem(room) {
     const error = errorLine();

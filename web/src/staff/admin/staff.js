@@ -29,15 +29,15 @@ export function staffTab({ client, app }) {
     h("h2", {}, "Staff"),
     h("p", { class: "hint" }, "Changing a role, deactivating or setting a new password signs that person out everywhere."),
     status.element,
-    list,
-    h("details", { class: "card admin-section" }, h("summary", {}, "Add a staff member"), add.form));
+    h("details", { class: "card admin-section" }, h("summary", {}, "Add a staff member"), add.form),
+    list);
 
   function member(person) {
     const error = errorLine();
     const titleId = `admin-staff-${person.username}`;
     const path = `/api/staff/${encodeURIComponent(person.username)}`;
     const role = adminForm({
-      label: `Role of ${person.username}`,
+      label: `Change the role of ${person.username}`,
       specs: [{ name: "role", label: `Role of ${person.username}`, type: "select", options: ROLES }],
       values: { role: person.role },
       submitText: "Change role",
@@ -56,7 +56,7 @@ export function staffTab({ client, app }) {
       await load();
     }));
     const reset = disclosure("New password", `Set a new password for ${person.username}`, (close) => adminForm({
-      label: `New password for ${person.username}`,
+      label: `Password reset for ${person.username}`,
       specs: [{ name: "password", label: `New password for ${person.username}`, type: "password",
         autocomplete: "new-password", hint: PASSWORD_HINT }],
       submitText: "Set password",

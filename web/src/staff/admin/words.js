@@ -29,6 +29,7 @@ const toBody = (values) => ({ ...values, room: values.room || null });
 
 export function wordsTab({ client }) {
   let rooms = [];
+  let known = [];
   const status = statusLine();
   const rules = h("ul", { class: "admin-list", "aria-label": "Watched-word rules" });
   const exceptions = h("ul", { class: "admin-list", "aria-label": "Exceptions (allow-list)" });
@@ -39,12 +40,12 @@ export function wordsTab({ client }) {
     h("p", { class: "hint" }, "Rules match disguised spellings too (b.o.z.o, B0Z0). A message that reads as crisis is "
       + "never blocked: it is held and the sender gets crisis resources."),
     status.element,
+    h("details", { class: "card admin-section" }, h("summary", {}, "Add a rule or exception"), addHolder),
     h("section", { class: "card admin-section", "aria-labelledby": "try-title" }, h("h3", { id: "try-title" }, "Try a message"), tryHolder),
     h("h3", {}, "Rules"), rules,
     h("h3", {}, "Exceptions (allow-list)"),
     h("p", { class: "hint" }, "An allow rule stops other rules from matching inside it, e.g. bozoland under a bozo rule."),
-    exceptions,
-    h("details", { class: "card admin-section" }, h("summary", {}, "Add a rule or exception"), addHolder));
+    exceptions);
 
   function buildAdd() {
     const add = adminForm({
@@ -71,7 +72,7 @@ export function wordsTab({ client }) {
         { name: "room", label: "In room", type: "select", options: rooms.map((r) => [r.slug, r.name]) }],
       submitText: "Check",
       onSubmit: async (values) => {
-        result.replaceChildren(...verdict(await client.post("/api/watched-words/check", values)));
+        result.replaceChildren(...verdict(await client.post("/api/watched-words/check", values), known));
       },
     });
     tryHolder.replaceChildren(check.form, result);
@@ -114,6 +115,7 @@ export function wordsTab({ client }) {
 
   function loadRules() {
     return loadInto(rules, client.get("/api/watched-words"), ({ rules: all }) => {
+      known = all;
       const shown = (list, items, none) => list.replaceChildren(...(items.length ? items.map(ruleItem) : [h("li", { class: "empty" }, none)]));
       shown(rules, all.filter((r) => r.action !== "allow"), "No watched words yet.");
       shown(exceptions, all.filter((r) => r.action === "allow"), "No exceptions.");
@@ -140,13 +142,20 @@ function muteOnlyWhenMuting(controls) {
   sync();
 }
 
+// A flag's rule by what the admin wrote ("watched word bozo") rather than its id.
+function ruleName(rule, known) {
+  const id = rule?.startsWith("watched.") ? rule.slice("watched.".length) : null;
+  const found = id && known.find((r) => r.id === id);
+  return found ? `${found.kind} ${found.text}` : rule;
+}
+
 // The verdict in words, the text as peers would see it, and what each rule found.
-function verdict(reply) {
+function verdict(reply, known) {
   return [
     h("p", { class: `verdict-decision decision-${reply.decision}` }, DECISIONS[reply.decision] ?? reply.decision),
     h("p", {}, "Peers would see: ", h("q", { class: "verdict-text" }, reply.decision === "allow_modified" || reply.decision === "allow" ? reply.text : "nothing")),
     reply.flags.length ? h("ul", { class: "verdict-flags", "aria-label": "What matched" },
-      reply.flags.map((f) => h("li", {}, `${f.kind} (${f.severity})${f.rule ? `: ${f.rule}` : ""}`))) : h("p", { class: "hint" }, "No rule matched."),
+      reply.flags.map((f) => h("li", {}, `${f.kind} (${f.severity})${f.rule ? `: ${ruleName(f.rule, known)}` : ""}`))) : h("p", { class: "hint" }, "No rule matched."),
     reply.notices.length ? h("p", { class: "hint" }, `Sender notices: ${reply.notices.join(", ")}`) : null,
   ];
 }
