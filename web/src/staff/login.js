@@ -21,7 +21,7 @@ export function loginView(main, app) {
     error, submit);
   const signedIn = app.session && app.session.user.role !== "peer";
   main.append(h("h1", {}, "Staff sign-in"),
-    h("p", {}, "For moderators and facilitators. Peers don't need an account: ", h("a", { href: "#/rooms" }, "find a room"), "."),
+    h("p", {}, "For moderators, facilitators and administrators. Peers don't need an account: ", h("a", { href: "#/rooms" }, "find a room"), "."),
     flash ? noticeBox(flash) : null,
     signedIn ? h("p", {}, `You are signed in as ${app.session.user.pseudonym}. `,
       h("a", { href: `#${homeFor(app.session.user.role)}` }, "Continue"), " or ",
