@@ -68,6 +68,7 @@ async def test_an_admin_creates_a_room_that_a_peer_finds_then_edits_and_archives
     await edit.get_by_role("button", name="Save changes").click()
     card = panel.get_by_role("listitem", name="Shift workers and carers")
     await expect(card).to_contain_text("Kept 7 days")
+    await expect(panel.get_by_role("status")).to_be_focused()  # not lost with the re-rendered form
     await card.get_by_role("button", name="Archive Shift workers and carers").click()
     await card.get_by_role("button", name="Yes, archive").click()
     await expect(card).to_contain_text("Archived")

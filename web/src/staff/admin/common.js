@@ -162,7 +162,7 @@ export function disclosure(text, label, build) {
 
 // The tab's polite status line for successes ("Room created."); role=status makes screen readers say it.
 export function statusLine() {
-  const el = h("p", { class: "admin-status", role: "status" });
+  const el = h("p", { class: "admin-status", role: "status", tabindex: "-1" });
   return { element: el, say: (text) => { el.textContent = text; } };
 }
 
@@ -175,6 +175,10 @@ export function loadInto(list, promise, render) {
   return promise.then((data) => {
     list.removeAttribute("aria-busy");
     render(data);
+    // The button just used may have been re-rendered away: keep keyboard users in the tab, at its status.
+    if (document.activeElement === document.body || !document.activeElement) {
+      list.closest("[role=tabpanel]")?.querySelector(".admin-status")?.focus();
+    }
   }).catch((err) => {
     list.removeAttribute("aria-busy");
     list.replaceChildren(h("li", { class: "notice notice-error", role: "alert" }, err.message));
