@@ -32,4 +32,6 @@ export const api = {
   sessions: (token) => request("GET", "/api/sessions", { token }),
   get: (path, token) => request("GET", path, { token }),
   post: (path, body, token) => request("POST", path, { body, token }),
+  patch: (path, body, token) => request("PATCH", path, { body, token }),
+  del: (path, token) => request("DELETE", path, { token }),
 };

@@ -11,6 +11,7 @@ import { roomView } from "./views/room.js";
 import { loginView } from "./staff/login.js";
 import { moderatorView } from "./staff/moderator.js";
 import { facilitatorView } from "./staff/facilitator.js";
+import { adminView } from "./staff/admin.js";
 
 export const app = {
   session: currentSession(),
@@ -70,6 +71,7 @@ const ROUTES = [
   [/^\/staff$/, loginView],
   [/^\/moderate$/, moderatorView],
   [/^\/facilitate$/, facilitatorView],
+  [/^\/admin(?:\/([a-z]+))?$/, adminView],
 ];
 
 let cleanup = null;

@@ -1,8 +1,9 @@
-// Staff sign-in; moderators go to the queue, facilitators to their sessions.
+// Staff sign-in; moderators go to the queue, facilitators to their sessions, admins to the admin page.
 import { h, noticeBox } from "../dom.js";
 import { api } from "../api.js";
 
 export function homeFor(role) {
+  if (role === "admin") return "/admin";
   return role === "facilitator" ? "/facilitate" : "/moderate";
 }
 
@@ -20,7 +21,7 @@ export function loginView(main, app) {
     error, submit);
   const signedIn = app.session && app.session.user.role !== "peer";
   main.append(h("h1", {}, "Staff sign-in"),
-    h("p", {}, "For moderators and facilitators. Peers don't need an account: ", h("a", { href: "#/rooms" }, "find a room"), "."),
+    h("p", {}, "For moderators, facilitators and administrators. Peers don't need an account: ", h("a", { href: "#/rooms" }, "find a room"), "."),
     flash ? noticeBox(flash) : null,
     signedIn ? h("p", {}, `You are signed in as ${app.session.user.pseudonym}. `,
       h("a", { href: `#${homeFor(app.session.user.role)}` }, "Continue"), " or ",

@@ -1,0 +1,268 @@
+"""The admin page in a real browser: rooms, staff, watched words with the try-it box, crisis resources, the
+changes log, keyboard-only tabs and a 360 px screen. Every server path it uses is tested in tests/admin/."""
+from __future__ import annotations
+
+from playwright.async_api import Locator, Page, expect
+
+from tests.admin.api import call
+from tests.browser.conftest import PEER_PASSWORD, Pages, screenshot
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+async def admin_page(pages: Pages) -> Page:
+    page = await pages.staff("admin", "root")
+    await expect(page.get_by_role("heading", name="Administration")).to_be_visible()
+    return page
+
+
+async def tab_until(page: Page, check: str, limit: int = 30) -> None:
+    """Press Tab (keyboard only) until the focused element passes a JavaScript check."""
+    for _ in range(limit):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(f"(el => {check})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {check}")
+
+
+async def open_tab(page: Page, name: str) -> Locator:
+    await page.get_by_role("tab", name=name).click()
+    panel = page.get_by_role("tabpanel", name=name)
+    await expect(panel).to_be_visible()
+    return panel
+
+
+async def test_an_admin_creates_a_room_that_a_peer_finds_then_edits_and_archives_it(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    panel = admin.get_by_role("tabpanel", name="Rooms")
+    await expect(panel.get_by_role("heading", name="Anxiety")).to_be_visible()
+    await panel.get_by_text("Add a room").click()
+    form = panel.get_by_role("form", name="Add a room")
+    await form.get_by_label("Name").fill("Shift workers")
+    await form.get_by_label("Web address (slug)").fill("Shift Workers!")
+    await form.get_by_label("Description").fill(f"Sleepless nights, together. {XSS}")
+    await form.get_by_label("Group agreement").fill("Be kind. What is said here stays here.")
+    await form.get_by_role("button", name="Create room").click()
+    # The server's sentence shows beside the form that caused it, and the field is marked.
+    await expect(form.get_by_role("alert")).to_contain_text("A slug is 1-48 lowercase letters")
+    await expect(form.get_by_label("Web address (slug)")).to_have_attribute("aria-invalid", "true")
+    await form.get_by_label("Web address (slug)").fill("shift-workers")
+    await form.get_by_label("Capacity (people)").fill("12")
+    await form.get_by_label("Listening only is allowed").select_option("false")
+    await form.get_by_role("button", name="Create room").click()
+    await expect(panel.get_by_role("status")).to_contain_text("Room Shift workers created")
+    card = panel.get_by_role("listitem", name="Shift workers", exact=True)
+    await expect(card).to_contain_text("0 online of 12")
+    await expect(card).to_contain_text(XSS)
+    await screenshot(admin, "admin")
+
+    peer = await pages.open("/#/rooms")
+    room = peer.get_by_role("listitem", name="Shift workers", exact=True)
+    await expect(room).to_contain_text("Everyone takes part")
+    await expect(room).to_contain_text(XSS)
+
+    await card.get_by_role("button", name="Edit Shift workers").click()
+    edit = card.get_by_role("form", name="Edit Shift workers")
+    await edit.get_by_label("Name").fill("Shift workers and carers")
+    await edit.get_by_label("Keep messages for (days)").fill("7")
+    await edit.get_by_role("button", name="Save changes").click()
+    card = panel.get_by_role("listitem", name="Shift workers and carers")
+    await expect(card).to_contain_text("Kept 7 days")
+    await expect(panel.get_by_role("status")).to_be_focused()  # not lost with the re-rendered form
+    await card.get_by_role("button", name="Archive Shift workers and carers").click()
+    await card.get_by_role("button", name="Yes, archive").click()
+    await expect(card).to_contain_text("Archived")
+    await peer.reload()
+    await expect(peer.get_by_role("heading", name="Anxiety")).to_be_visible()
+    await expect(peer.get_by_role("heading", name="Shift workers and carers")).to_have_count(0)
+    assert await admin.locator("img").count() == 0 and await peer.locator("img").count() == 0
+    pages.assert_clean()
+
+
+async def test_a_watched_word_is_live_in_the_try_it_box(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    panel = await open_tab(admin, "Watched words")
+    await panel.get_by_text("Add a rule or exception").click()
+    add = panel.get_by_role("form", name="Add a rule")
+    await expect(add.get_by_label("Mute for (minutes)")).to_be_hidden()
+    await add.get_by_label("Word, phrase or pattern").fill("bozo")
+    await add.get_by_label("Action").select_option("mask")
+    await add.get_by_role("button", name="Add rule").click()
+    rules = panel.get_by_role("list", name="Watched-word rules")
+    await expect(rules).to_contain_text("bozo")
+    await add.get_by_label("Word, phrase or pattern").fill("bozo")
+    await add.get_by_role("button", name="Add rule").click()
+    await expect(add.get_by_role("alert")).to_have_text("That rule already exists; change its action instead.")
+
+    check = panel.get_by_role("form", name="Try a message")
+    await check.get_by_label("Message to try").fill("you b0z0, honestly")
+    await check.get_by_label("In room").select_option("anxiety")
+    await check.get_by_role("button", name="Check").click()
+    verdict = panel.locator(".verdict")
+    await expect(verdict).to_contain_text("Posted, changed")
+    await expect(verdict.locator(".verdict-text")).to_have_text("you ****, honestly")
+
+    # An allow-list exception, then the rule turned into a block for one room.
+    await add.get_by_label("Word, phrase or pattern").fill("bozoland")
+    await add.get_by_label("Action").select_option("allow")
+    await add.get_by_role("button", name="Add rule").click()
+    await expect(panel.get_by_role("list", name="Exceptions (allow-list)")).to_contain_text("bozoland")
+    await check.get_by_label("Message to try").fill("off to bozoland")
+    await check.get_by_role("button", name="Check").click()
+    await expect(verdict).to_contain_text("Posted as written.")
+
+    await rules.get_by_role("button", name="Edit rule bozo").click()
+    edit = rules.get_by_role("form", name="Edit rule bozo")
+    await edit.get_by_label("Action").select_option("block")
+    await edit.get_by_label("Where").select_option("anxiety")
+    await edit.get_by_role("button", name="Save rule").click()
+    await expect(rules).to_contain_text("In Anxiety")
+    await check.get_by_label("Message to try").fill("what a bozo")
+    await check.get_by_role("button", name="Check").click()
+    await expect(verdict).to_contain_text("Not posted")
+    await expect(verdict.get_by_role("list", name="What matched")).to_contain_text("watched (medium): word bozo")
+
+    await rules.get_by_role("button", name="Remove rule bozo").click()
+    await rules.get_by_role("button", name="Yes, remove").click()
+    await expect(rules).to_contain_text("No watched words yet.")
+    pages.assert_clean()
+
+
+async def test_an_admin_adds_a_moderator_who_can_sign_in_then_manages_them(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    panel = await open_tab(admin, "Staff")
+    await panel.get_by_text("Add a staff member").click()
+    add = panel.get_by_role("form", name="Add a staff member")
+    await add.get_by_label("Username").fill("mira")
+    await add.get_by_label("Role").select_option("moderator")
+    await add.get_by_label("First password").fill("short")
+    await add.get_by_role("button", name="Add staff member").click()
+    await expect(add.get_by_role("alert")).to_have_text("Passwords need at least 10 characters.")
+    await expect(add.get_by_label("First password")).to_be_focused()
+    await add.get_by_label("First password").fill(PEER_PASSWORD)
+    await add.get_by_role("button", name="Add staff member").click()
+    await expect(panel.get_by_role("status").first).to_have_text("mira added as Moderator.")
+
+    mod = await pages.open("/#/staff")
+    await mod.get_by_label("Username").fill("mira")
+    await mod.get_by_label("Password").fill(PEER_PASSWORD)
+    await mod.get_by_role("button", name="Sign in").click()
+    await expect(mod.get_by_role("heading", name="Review queue")).to_be_visible()
+
+    card = panel.get_by_role("listitem", name="mira")
+    await card.get_by_label("Role of mira", exact=True).select_option("facilitator")
+    await card.get_by_role("button", name="Change role").click()
+    await expect(panel.get_by_role("status").first).to_have_text("mira is now Facilitator.")
+    await expect(card.locator(".meta")).to_contain_text("Facilitator")
+    await card.get_by_role("button", name="Set a new password for mira").click()
+    await card.get_by_label("New password for mira", exact=True).fill("another long password 456")
+    await card.get_by_role("button", name="Set password").click()
+    await expect(panel.get_by_role("status").first).to_contain_text("New password set for mira")
+    await card.get_by_role("button", name="Deactivate mira").click()
+    await expect(card).to_contain_text("Deactivated")
+    await card.get_by_role("button", name="Reactivate mira").click()
+    await expect(card.get_by_role("button", name="Deactivate mira")).to_be_visible()
+
+    # The last admin can't deactivate themselves: the sentence shows on their own card.
+    own = panel.get_by_role("listitem", name="root")
+    await own.get_by_role("button", name="Deactivate root").click()
+    await expect(own.locator(".item-actions + [role=alert]")).to_have_text(
+        "root is the last active administrator. Make someone else an administrator first.")
+    pages.assert_clean()
+
+
+async def test_crisis_resources_and_the_filterable_changes_log(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    panel = await open_tab(admin, "Crisis resources")
+    await panel.get_by_text("Add a crisis resource").click()
+    add = panel.get_by_role("form", name="Add a crisis resource")
+    await add.get_by_label("Region").fill("GB")
+    await add.get_by_label("Name", exact=True).fill("Riverside Crisis Line")
+    await add.get_by_role("button", name="Add resource").click()
+    await expect(add.get_by_role("alert")).to_contain_text("Give a phone number")
+    await add.get_by_label("Phone number").fill("0800 555 0100")
+    await add.get_by_label("Hours").fill("6pm-2am")
+    await add.get_by_role("button", name="Add resource").click()
+    entries = panel.get_by_role("list", name="Your crisis resource entries")
+    await expect(entries).to_contain_text("Riverside Crisis Line")
+    offered = panel.get_by_role("list", name="What peers are offered")
+    await expect(offered.get_by_role("listitem").first).to_contain_text("Riverside Crisis Line")
+    await offered.get_by_role("button", name="Hide Samaritans for GB").click()
+    await expect(offered).not_to_contain_text("Samaritans")
+    await entries.get_by_role("button", name="Hide Riverside Crisis Line (GB)").click()
+    await expect(offered).not_to_contain_text("Riverside")
+    await entries.get_by_role("button", name="Remove Riverside Crisis Line (GB)").click()
+    await entries.get_by_role("button", name="Yes, remove").click()
+    await expect(entries).not_to_contain_text("Riverside")
+
+    changes = await open_tab(admin, "Changes")
+    log = changes.get_by_role("list", name="Admin changes, newest first")
+    await expect(log).to_contain_text("resource.remove")
+    await expect(log).to_contain_text("by root")
+    await changes.get_by_label("Kind of change").select_option("staff")
+    await expect(log.get_by_role("listitem")).to_have_count(1)  # the test's own admin account
+    await changes.get_by_label("Kind of change").select_option("")
+    await changes.get_by_label("Who or what (contains)").fill("samaritans")
+    await expect(log.get_by_role("listitem")).to_have_count(1)
+    await expect(log).to_contain_text("Samaritans")
+    await log.get_by_text("What changed").click()
+    await expect(log).to_contain_text("hidden")
+    pages.assert_clean()
+
+
+async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    await tab_until(admin, "el.getAttribute('role') === 'tab'")
+    rooms = admin.get_by_role("tab", name="Rooms")
+    await expect(rooms).to_be_focused()
+    for name in ("Staff", "Watched words", "Crisis resources", "Changes"):
+        await admin.keyboard.press("ArrowRight")
+        await expect(admin.get_by_role("tab", name=name)).to_be_focused()
+        await expect(admin.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+        panel = admin.get_by_role("tabpanel", name=name)
+        await expect(panel.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    await admin.keyboard.press("ArrowRight")
+    await expect(rooms).to_be_focused()
+    await admin.keyboard.press("End")
+    await expect(admin.get_by_role("tab", name="Changes")).to_be_focused()
+    await admin.keyboard.press("Home")
+    await admin.keyboard.press("ArrowRight")
+    assert admin.url.endswith("#/admin/staff")
+    # Tab leaves the tab list for the panel, then into its controls; Enter opens and submits the add form.
+    await admin.keyboard.press("Tab")
+    await expect(admin.get_by_role("tabpanel", name="Staff")).to_be_focused()
+    await tab_until(admin, "el.tagName === 'SUMMARY'")
+    await admin.keyboard.press("Enter")
+    await admin.keyboard.press("Tab")
+    await expect(admin.get_by_label("Username")).to_be_focused()
+    await admin.keyboard.type("kai")
+    await admin.keyboard.press("Tab")
+    await admin.keyboard.press("Tab")
+    await admin.keyboard.type("a long enough password")
+    await admin.keyboard.press("Enter")
+    await expect(admin.get_by_role("heading", name="kai")).to_be_visible()
+
+    narrow = await pages.open("/#/admin/words", width=360, height=740)
+    await narrow.get_by_label("Username").fill("root")
+    await narrow.get_by_label("Password").fill(PEER_PASSWORD)
+    await narrow.get_by_role("button", name="Sign in").click()
+    for name in ("Rooms", "Staff", "Watched words", "Crisis resources", "Changes"):
+        await open_tab(narrow, name)
+        assert await narrow.evaluate("document.documentElement.scrollWidth") <= 360, name
+    pages.assert_clean()
+
+
+async def test_peers_and_other_staff_are_refused_by_the_admin_api_and_page(pages: Pages) -> None:
+    server = pages.server
+    peer = await server.peer_token("Ada")
+    for method, path in (("GET", "/api/staff"), ("POST", "/api/rooms"), ("POST", "/api/watched-words/check")):
+        status, body = await call(server, method, path, {}, token=peer)
+        assert status == 403 and body["error"]["code"] == "forbidden", (path, body)
+    status, body = await call(server, "GET", "/api/admin/changes")
+    assert status == 401
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_role("heading", name="Review queue")).to_be_visible()
+    await mod.goto(server.url + "/#/admin")
+    await expect(mod.get_by_role("heading", name="Staff sign-in")).to_be_visible()
+    await expect(mod.get_by_text("Please sign in with a staff account")).to_be_visible()
+    pages.assert_clean()

@@ -1,0 +1,186 @@
+// Building blocks shared by the admin tabs: the admin API client, forms built from field specs (with the
+// server's error sentence shown beside the form and the named field marked), and inline confirmations.
+// Everything an admin or a peer typed goes in as text through h(); nothing uses innerHTML.
+import { h, newId } from "../../dom.js";
+import { api } from "../../api.js";
+
+// Calls with the admin's token; an ended session sends them back to sign in.
+export function adminClient(app) {
+  const token = () => app.session?.token;
+  async function call(run) {
+    try {
+      return await run();
+    } catch (err) {
+      if (err.status === 401) {
+        app.signOut();
+        app.flash = "Your staff session has ended. Please sign in again.";
+        app.go("/staff");
+      }
+      throw err;
+    }
+  }
+  return {
+    get: (path) => call(() => api.get(path, token())),
+    post: (path, body = {}) => call(() => api.post(path, body, token())),
+    patch: (path, body) => call(() => api.patch(path, body, token())),
+    del: (path) => call(() => api.del(path, token())),
+  };
+}
+
+// spec: {name, label, type: text|textarea|number|password|select|checkbox, options: [[value, label]], hint,
+// autocomplete, rows}. read() gives the body to send: numbers as numbers (left out when empty).
+export function buildFields(specs, values = {}) {
+  const controls = {};
+  const elements = specs.map((spec) => {
+    const id = newId(`f-${spec.name}`);
+    const control = makeControl(spec, id, values[spec.name]);
+    controls[spec.name] = control;
+    const hint = spec.hint ? h("span", { class: "hint", id: `${id}-hint` }, spec.hint) : null;
+    if (hint) control.setAttribute("aria-describedby", hint.id);
+    if (spec.type === "checkbox") {
+      return h("div", { class: "choice field-wide" }, control, h("label", { for: id }, spec.label, hint ? [" ", hint] : null));
+    }
+    return h("div", { class: `field${spec.type === "textarea" ? " field-wide" : ""}` },
+      h("label", { for: id }, spec.label), control, hint);
+  });
+  function read() {
+    const body = {};
+    for (const spec of specs) {
+      const control = controls[spec.name];
+      if (spec.type === "checkbox") body[spec.name] = control.checked;
+      else if (spec.type === "number") {
+        const raw = control.value.trim();
+        if (raw !== "") body[spec.name] = Number(raw);
+      } else body[spec.name] = control.value;
+    }
+    return body;
+  }
+  return { elements, controls, read };
+}
+
+function makeControl(spec, id, value) {
+  const common = { id, name: spec.name, autocomplete: spec.autocomplete || "off" };
+  if (spec.type === "select") {
+    const chosen = value ?? spec.options[0][0];
+    return h("select", common, spec.options.map(([v, label]) => h("option", { value: v, selected: String(v) === String(chosen) }, label)));
+  }
+  if (spec.type === "checkbox") return h("input", { ...common, type: "checkbox", checked: Boolean(value) });
+  if (spec.type === "textarea") return h("textarea", { ...common, rows: spec.rows || 3 }, value ?? "");
+  const input = h("input", { ...common, type: spec.type || "text", inputmode: spec.type === "number" ? "numeric" : null });
+  input.value = value ?? "";
+  return input;
+}
+
+// A form whose submit calls onSubmit(body); an ApiError's sentence appears right under the fields and
+// the field it names is marked invalid and focused.
+export function adminForm({ label, specs, values, submitText, onSubmit, extra = [] }) {
+  const fields = buildFields(specs, values);
+  const error = h("p", { class: "field-error", role: "alert", id: newId("form-error") });
+  const submit = h("button", { type: "submit", class: "primary" }, submitText);
+  const form = h("form", { class: "admin-form", "aria-label": label, novalidate: true },
+    h("div", { class: "form-grid" }, fields.elements), error, h("div", { class: "form-actions" }, submit, extra));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(form, error);
+    submit.disabled = true;
+    try {
+      await onSubmit(fields.read(), fields);
+    } catch (err) {
+      showError(form, error, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return { form, fields, error };
+}
+
+export function clearError(scope, error) {
+  error.textContent = "";
+  for (const el of scope.querySelectorAll("[aria-invalid]")) {
+    el.removeAttribute("aria-invalid");
+    if (el.dataset.describedby) el.setAttribute("aria-describedby", el.dataset.describedby);
+    else el.removeAttribute("aria-describedby");
+  }
+}
+
+export function showError(scope, error, err) {
+  error.textContent = err.message;
+  const bad = err.field ? scope.querySelector(`[name="${CSS.escape(err.field)}"]`) : null;
+  if (bad) {
+    bad.dataset.describedby = bad.getAttribute("aria-describedby") || "";
+    bad.setAttribute("aria-invalid", "true");
+    bad.setAttribute("aria-describedby", `${bad.dataset.describedby} ${error.id}`.trim());
+    bad.focus();
+  }
+}
+
+// Runs an action button's request; its sentence (or failure) shows in `error` beside the button.
+export async function act(button, error, run) {
+  error.textContent = "";
+  button.disabled = true;
+  try {
+    await run();
+  } catch (err) {
+    error.textContent = err.message;
+    if (button.isConnected) button.focus();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// A destructive button that asks inline first (no window.confirm): the question, "Yes" and "Cancel".
+export function confirmButton({ text, label, question, yes, onConfirm, error }) {
+  const wrap = h("span", { class: "confirm" });
+  const start = h("button", { type: "button", class: "secondary danger-text", "aria-label": label }, text);
+  const ask = () => {
+    const yesButton = h("button", { type: "button", class: "danger" }, yes);
+    const cancel = h("button", { type: "button", class: "secondary" }, "Cancel");
+    cancel.addEventListener("click", () => { wrap.replaceChildren(start); start.focus(); });
+    yesButton.addEventListener("click", () => act(yesButton, error, onConfirm));
+    wrap.replaceChildren(h("span", { class: "confirm-question" }, question), yesButton, cancel);
+    yesButton.focus();
+  };
+  start.addEventListener("click", ask);
+  wrap.append(start);
+  return wrap;
+}
+
+// A button that shows/hides a panel built on first open (edit forms, password forms).
+export function disclosure(text, label, build) {
+  const button = h("button", { type: "button", class: "secondary", "aria-expanded": "false", "aria-label": label }, text);
+  const holder = h("div", { class: "disclosure", hidden: true, id: newId("panel") });
+  button.setAttribute("aria-controls", holder.id);
+  button.addEventListener("click", () => {
+    const open = holder.hidden;
+    if (open && !holder.firstChild) holder.append(build(() => { holder.hidden = true; button.setAttribute("aria-expanded", "false"); button.focus(); }));
+    holder.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) holder.querySelector("input, select, textarea, button")?.focus();
+  });
+  return { button, holder };
+}
+
+// The tab's polite status line for successes ("Room created."); role=status makes screen readers say it.
+export function statusLine() {
+  const el = h("p", { class: "admin-status", role: "status", tabindex: "-1" });
+  return { element: el, say: (text) => { el.textContent = text; } };
+}
+
+export function errorLine() {
+  return h("p", { class: "field-error", role: "alert", id: newId("error") });
+}
+
+export function loadInto(list, promise, render) {
+  list.setAttribute("aria-busy", "true");
+  return promise.then((data) => {
+    list.removeAttribute("aria-busy");
+    render(data);
+    // The button just used may have been re-rendered away: keep keyboard users in the tab, at its status.
+    if (document.activeElement === document.body || !document.activeElement) {
+      list.closest("[role=tabpanel]")?.querySelector(".admin-status")?.focus();
+    }
+  }).catch((err) => {
+    list.removeAttribute("aria-busy");
+    list.replaceChildren(h("li", { class: "notice notice-error", role: "alert" }, err.message));
+  });
+}
