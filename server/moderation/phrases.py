@@ -121,7 +121,8 @@ def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
 
 # Words in most chat messages: a part made of them gates almost nothing, so a rarer part is preferred.
 _COMMON = frozenset(
-    "a i to the and my be do me so no it of you go for is in on at am if this that have with not can get just like was".split()
+    "a i to the and my be do me so no it of you go for is in on at am if this that have with not can get just like "
+    "was".split()
 )
 
 
@@ -175,10 +176,11 @@ class _Key:
 class PhraseMatcher:
     """All phrases of one lexicon file, matched on normalised text.
 
-    One Aho-Corasick pass finds where lexicon words start a word in the text (wordshape.WordStarts); a rule is tried only
-    when its anchor and every gate word group were found, and then only where one of the words it
-    can start with occurs, so most messages run no regex at all and the rest only a few anchored ones.
-    Each automaton word carries the rules it anchors and a bit per gate group it belongs to.
+    One Aho-Corasick pass finds where lexicon words start a word in the text (the automaton reports
+    only word starts: wordshape.WordStarts); a rule is tried only when its anchor and every gate word
+    group were found, and then only where one of the words it can start with occurs, so a message runs
+    a few anchored regexes at most. Each automaton word carries the rules it anchors and a bit per gate
+    group it belongs to; a word found many times is looked at once.
     """
 
     def __init__(self, lines: list[str]) -> None:

@@ -114,7 +114,6 @@ def _automaton() -> ahocorasick.Automaton:
 
 
 _TOKEN = re.compile(r"(?:[^\W_]|\*)+")
-_TOKEN_REST = re.compile(r"(?:[^\W_]|\*)*")
 
 
 def _is_token_char(char: str) -> bool:
@@ -172,9 +171,9 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
         start, end = last - len(key), last
         if not at_word_start and (start == 0 or not _is_token_char(text[start - 1])):
             continue  # a *word* at a word start: its word-start key reports it
-        if whole and (rest := text[end:_TOKEN_REST.match(text, end).end()]):
-            if rest not in _SUFFIXES and (len(rest) < 3 or rest not in _table()):
-                continue  # the start of a longer word ("hello"): no ending or listed word follows, before any tokenising
+        if whole and (after := _TOKEN.match(text, end)):
+            if after.group() not in _SUFFIXES and (len(after.group()) < 3 or after.group() not in _table()):
+                continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
         if not tokens:
             tokens = [m.span() for m in _TOKEN.finditer(text)]
         index = bisect_right(tokens, (start, len(text) + 1)) - 1
