@@ -46,12 +46,14 @@ class WordStarts:
 
     def view(self, text: str) -> str:
         """The view of text; the last one is kept, as several matchers look at the same normalised text."""
-        if text is self._last[0]:
-            return self._last[1]
+        last = self._last  # read once: another thread may replace it meanwhile
+        if text is last[0]:
+            return last[1]
         folded = text.translate(self._ascii)
         if not folded.isascii():
             others = {c for c in set(folded) if not c.isascii() and not c.isalnum() and c not in self._inner}
             if others:
                 folded = folded.translate(dict.fromkeys(map(ord, others), " "))
-        self._last = (text, " " + folded)
-        return self._last[1]
+        view = " " + folded
+        self._last = (text, view)
+        return view
