@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 
 import ahocorasick
 
 from .normalize import normalize
 from .verdict import Severity
+from .wordshape import WordStarts
 
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|\$|[^\s()\[\]|~$]+")
 _CLAUSE_END = r"(?=[ \t]*(?:[\n.!?,;:)]|$))"
@@ -117,9 +119,16 @@ def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
     return f"(?:{regex}|{_CLAUSE_END})" if _CLAUSE_END in alternatives else regex
 
 
+# Words in most chat messages: a part made of them gates almost nothing, so a rarer part is preferred.
+_COMMON = frozenset(
+    "a i to the and my be do me so no it of you go for is in on at am if this that have with not can get just like "
+    "was".split()
+)
+
+
 def _most_selective(required: list[frozenset[str]]) -> frozenset[str]:
-    """The required part whose shortest word is longest: the cheapest part to look for first."""
-    return max(required, key=lambda group: min(len(a) for a in group))
+    """The cheapest required part to look for first: not only common words, then the longest shortest word."""
+    return max(required, key=lambda group: (not group <= _COMMON, min(len(a) for a in group)))
 
 
 _SHORT = 3  # Words shorter than this ("i", "my") occur everywhere: they never gate a rule.
@@ -146,13 +155,32 @@ def compile_phrase(source: str) -> Compiled:
     return Compiled(re.compile(r"(?<![\w'])%s(?![\w'])" % regex), anchors, gates, starts)
 
 
+@cache
+def _word_starts(kept: frozenset[str]) -> WordStarts:
+    """One view for every lexicon with the same separators, so crisis and abuse share a message's view."""
+    return WordStarts(set(), kept="".join(sorted(kept | set(_KEPT))))
+
+
+_KEPT = "'-."  # the separators crisis words hold; abuse words hold a subset, so both share one view
+
+
+class _Key:
+    """What an automaton word stands for: the word, its gate bits and the rules it anchors (hashed by identity)."""
+
+    __slots__ = ("word", "bits", "rules")
+
+    def __init__(self, word: str, bits: int, rules: tuple[int, ...]) -> None:
+        self.word, self.bits, self.rules = word, bits, rules
+
+
 class PhraseMatcher:
     """All phrases of one lexicon file, matched on normalised text.
 
-    One Aho-Corasick pass finds where lexicon words start a word in the text; a rule is tried only
-    when its anchor and every gate word group were found, and then only where one of the words it
-    can start with occurs, so most messages run no regex at all and the rest only a few anchored ones.
-    Each automaton word carries the rules it anchors and a bit per gate group it belongs to.
+    One Aho-Corasick pass finds where lexicon words start a word in the text (the automaton reports
+    only word starts: wordshape.WordStarts); a rule is tried only when its anchor and every gate word
+    group were found, and then only where one of the words it can start with occurs, so a message runs
+    a few anchored regexes at most. Each automaton word carries the rules it anchors and a bit per gate
+    group it belongs to; a word found many times is looked at once.
     """
 
     def __init__(self, lines: list[str]) -> None:
@@ -172,27 +200,29 @@ class PhraseMatcher:
             self.needs.append(sum({gate_bits.setdefault(gate, 1 << len(gate_bits)) for gate in compiled.gates}))
             self.starts.append(compiled.starts)
             words |= compiled.anchors | (compiled.starts or frozenset()) | {w for gate in compiled.gates for w in gate}
+        self.word_starts = _word_starts(frozenset(c for word in words for c in word if not c.isalnum()))
         self.automaton = ahocorasick.Automaton()
         for word in words:
             bits = sum(bit for gate, bit in gate_bits.items() if word in gate)
-            self.automaton.add_word(word, (word, bits, tuple(anchored.get(word, ()))))
+            key = _Key(word, bits, tuple(anchored.get(word, ())))
+            for before in self.word_starts.prefixes:
+                self.automaton.add_word(before + word, key)
         self.automaton.make_automaton()
 
     def find(self, text: str) -> list[PhraseHit]:
-        found: dict[str, list[int]] = {}
+        hits = list(self.automaton.iter(self.word_starts.view(text)))
         gates = 0
         candidates: set[int] = set()
-        for last, (word, bits, rules) in self.automaton.iter(text):
-            start = last - len(word) + 1
-            if start == 0 or not text[start - 1].isalnum():
-                found.setdefault(word, []).append(start)
-                gates |= bits
-                candidates.update(rules)
-        hits: list[PhraseHit] = []
-        for index in sorted(candidates):
-            if self.needs[index] & gates == self.needs[index]:
-                hits.extend(self._matches(index, text, found))
-        return hits
+        for key in {key for _, key in hits}:  # each word once, however often it occurs
+            gates |= key.bits
+            candidates.update(key.rules)
+        passing = [index for index in sorted(candidates) if self.needs[index] & gates == self.needs[index]]
+        if not passing:
+            return []
+        found: dict[str, list[int]] = {}
+        for last, key in hits:
+            found.setdefault(key.word, []).append(last - len(key.word))
+        return [hit for index in passing for hit in self._matches(index, text, found)]
 
     def _matches(self, index: int, text: str, found: dict[str, list[int]]) -> list[PhraseHit]:
         """Exactly what finditer over the whole text finds, tried only where the rule can start."""

@@ -17,6 +17,7 @@ import ahocorasick
 from .normalize import Normalized, normalize
 from .phrases import read_lines
 from .verdict import Flag, FlagKind, Severity, Span
+from .wordshape import WordStarts
 
 _SUFFIXES = frozenset({"s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ey", "ie", "ies", "ier", "iest", "ish", "z"})
 _VOWELS = "aeiou"
@@ -76,7 +77,8 @@ def _variants(folded: str) -> set[str]:
 
 
 @cache
-def _automaton() -> ahocorasick.Automaton:
+def _table() -> dict[str, tuple[Entry, ...]]:
+    """Every spelling to look for, with the listed words it stands for."""
     lists = word_lists()
     table: dict[str, list[Entry]] = {}
     sources = [(w, FlagKind.PROFANITY) for w in lists.profanity] + [(w, FlagKind.ABUSE) for w in lists.slurs]
@@ -88,9 +90,25 @@ def _automaton() -> ahocorasick.Automaton:
         runs = tuple(folded.run(i) for i in range(len(folded.text)))
         for variant in _variants(folded.text):
             table.setdefault(variant, []).append(Entry(word, kind, runs, anywhere))
+    return {key: tuple(entries) for key, entries in table.items()}
+
+
+@cache
+def _word_starts() -> WordStarts:
+    return WordStarts(set(_table()), inner="*")
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    """Each spelling at a word start (wordshape.WordStarts), and anywhere for the few listed as *word*."""
     automaton = ahocorasick.Automaton()
-    for key, entries in table.items():
-        automaton.add_word(key, (key, tuple(entries)))
+    for key, entries in _table().items():
+        anywhere = any(entry.anywhere for entry in entries)
+        whole = not anywhere and all(map(_is_token_char, key))  # a hit ends inside a token: see find_words
+        for before in _word_starts().prefixes:
+            automaton.add_word(before + key, (key, entries, True, whole))
+        if anywhere:
+            automaton.add_word(key, (key, entries, False, False))
     automaton.make_automaton()
     return automaton
 
@@ -113,8 +131,8 @@ def _runs_fit(norm: Normalized, start: int, runs: tuple[int, ...]) -> bool:
 
 def _listed_at(norm: Normalized, start: int, end: int) -> bool:
     """Whether norm.text[start:end] is a listed word on its own (the second half of a compound)."""
-    found = _automaton().get(norm.text[start:end], None)
-    return found is not None and any(_runs_fit(norm, start, e.runs) for e in found[1])
+    found = _table().get(norm.text[start:end], ())
+    return any(_runs_fit(norm, start, e.runs) for e in found)
 
 
 def _accept(norm: Normalized, start: int, end: int, entry: Entry, token_end: int) -> bool:
@@ -149,11 +167,13 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     hits: dict[tuple[int, int], FlagKind] = {}
     innocent = word_lists().innocent
     tokens: list[tuple[int, int]] = []
-    for last, (key, entries) in _automaton().iter(text):
-        start, end = last - len(key) + 1, last + 1
-        at_word_start = start == 0 or not _is_token_char(text[start - 1])
-        if not at_word_start and not any(entry.anywhere for entry in entries):
-            continue  # inside a longer word ("class"): most automaton hits end here, before any tokenising
+    for last, (key, entries, at_word_start, whole) in _automaton().iter(_word_starts().view(text)):
+        start, end = last - len(key), last
+        if not at_word_start and (start == 0 or not _is_token_char(text[start - 1])):
+            continue  # a *word* at a word start: its word-start key reports it
+        if whole and (after := _TOKEN.match(text, end)):
+            if after.group() not in _SUFFIXES and (len(after.group()) < 3 or after.group() not in _table()):
+                continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
         if not tokens:
             tokens = [m.span() for m in _TOKEN.finditer(text)]
         index = bisect_right(tokens, (start, len(text) + 1)) - 1
