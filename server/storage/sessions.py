@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Message, User
+from .review import ReviewStore
 from .session_models import GroupSession, SessionEvent, SessionFeedback, SessionParticipant
 
 UPCOMING = ("scheduled", "open", "live")
@@ -131,10 +132,18 @@ class SessionStore:
         return list((await self.session.execute(query)).scalars())
 
     async def delete_room_messages(self, room_id: str, since: float, until: float) -> int:
-        """Erase a confidential session's transcript: every message of the room in its time window."""
+        """Erase a confidential session's transcript: every message of the room in its time window, except
+        those a safety review is about: the room sees them deleted, moderators keep the review's copy until
+        moderation retention ends."""
+        in_window = (Message.room_id == room_id, Message.created_at >= since, Message.created_at <= until)
+        reviewed = Message.id.in_(ReviewStore.message_targets())
+        await self.session.execute(update(Message).where(*in_window, reviewed).values(
+            status="deleted", original=func.coalesce(Message.original, Message.text), text=None)
+            .execution_options(synchronize_session=False))
         found = await self.session.execute(
             delete(Message).where(Message.room_id == room_id, Message.created_at >= since,
-                                  Message.created_at <= until).execution_options(synchronize_session=False))
+                                  Message.created_at <= until, Message.id.not_in(ReviewStore.message_targets()))
+            .execution_options(synchronize_session=False))
         return int(getattr(found, "rowcount", 0) or 0)
 
     async def events(self, session_id: str) -> list[SessionEvent]:

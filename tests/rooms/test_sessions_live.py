@@ -8,6 +8,7 @@ import pytest
 
 from server.rooms.sessions.lifecycle import run_session_tick
 from server.storage.sessions import SessionStore
+from server.storage.models import Message
 from tests.harness import RunningServer, ServerFactory
 from tests.rooms.sessionkit import http, join, open_lobby, schedule, send, staff_in_room, staff_token
 
@@ -246,10 +247,16 @@ async def test_confidential_transcript_is_deleted_at_the_end(server: RunningServ
     assert (await send(ana, "something very personal", "s1"))["ok"]
     await console.call("session:start", {"session": session["id"]})
     assert (await send(ana, "more of it", "s2"))["ok"]
+    crisis = await send(ana, "honestly I want to end my life", "s3")
+    assert any(n["code"] == "crisis_resources" for n in crisis["notices"])
     await console.call("session:end", {"session": session["id"]})
     await ana.wait_for("session:transcript_deleted", lambda e: e["room"] == "anxiety")
     history = await ana.call("message:history", {"room": "anxiety"})
-    assert [m["text"] for m in history["messages"]] == ["said before the session"]
+    assert [(m["text"], m["status"]) for m in history["messages"]] == [
+        ("said before the session", "visible"), (None, "deleted")], "the flagged one stays only for review"
+    async with server.services.db.read() as db:
+        kept = await db.get(Message, crisis["message"]["id"])
+    assert kept is not None and kept.original == "honestly I want to end my life" and kept.text is None
 
 
 async def test_live_state_survives_a_restart(make_server: ServerFactory) -> None:
