@@ -77,7 +77,11 @@ def timed(fn: Callable[[str], object], texts: list[str], repeats: int) -> Figure
         if number:
             p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
             passes.append((len(times) / sum(times), times[len(times) // 2], p99))
-    return statistics.median(p[0] for p in passes), statistics.median(p[1] for p in passes), statistics.median(p[2] for p in passes)
+    return (
+        statistics.median(p[0] for p in passes),
+        statistics.median(p[1] for p in passes),
+        statistics.median(p[2] for p in passes),
+    )
 
 
 def report(name: str, figures: Figures) -> float:
@@ -116,7 +120,9 @@ def main() -> int:
     profanity.load_censor_words()
     for name, subset in (("chat", texts[: args.profanity_sample]), ("long", long[: args.profanity_sample // 10])):
         ours = report(f"peerchat pipeline, same {len(subset)} {name}", timed(run, subset, args.repeats))
-        censor = report(f"better-profanity censor, same {len(subset)} {name}", timed(profanity.censor, subset, args.repeats))
+        censor = report(
+            f"better-profanity censor, same {len(subset)} {name}", timed(profanity.censor, subset, args.repeats)
+        )
         print(f"pipeline / better-profanity censor ({name})   {ours / censor:,.0f}x  (target >= 300x)")
         if name == "chat":
             both_calls = lambda t: (profanity.contains_profanity(t), profanity.censor(t))  # noqa: E731

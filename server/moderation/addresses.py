@@ -22,16 +22,17 @@ _SUFFIXES = (
     "braut laan weg plein platz gasse gade allee damm torg"
 ).split()
 # A word ending in a street suffix ("Populierenstraat"), checked at the word's end in linear time.
-_SUFFIXED = r"[^\W\d_]*(?![^\W\d_])(?:%s)" % "|".join(
-    "(?<=%s)" % "|".join(sorted(group)) for group in ({s for s in _SUFFIXES if len(s) == n} for n in {len(s) for s in _SUFFIXES})
-)
+_SUFFIX_GROUPS = [{s for s in _SUFFIXES if len(s) == n} for n in {len(s) for s in _SUFFIXES}]
+_SUFFIXED = r"[^\W\d_]*(?![^\W\d_])(?:%s)" % "|".join("(?<=%s)" % "|".join(sorted(group)) for group in _SUFFIX_GROUPS)
 _STREET = (
     r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
     r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|viale|piazza|plaza|rua|rúa|calle|"
     r"avda|avenida|rue|ul|ulica|utca|út|útja|tér|" + _SUFFIXED + ")"
 )
 # Street words that come first ("Rue de Rivoli 5"); "Dr." and "St." before a name are people and saints.
-_STREET_FIRST = r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|" + _SUFFIXED + ")"
+_STREET_FIRST = (
+    r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|" + _SUFFIXED + ")"
+)
 _UNIT = r"(?:apt|apartment|suite|ste|unit|flat|postbox|po box|p\.o\. box|psc|cmr)"
 _ANCHOR = re.compile(
     r"\b\d{1,6}[a-z]?\s+(?:[\w'.\-]+\s+){0,4}?" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
@@ -80,14 +81,20 @@ def _ends_sentence(piece: str) -> bool:
     return piece.endswith(".") and piece.lower() not in _PARTICLES and len(piece.rstrip(".")) > 3
 
 
+def _gap_end(text: str, position: int) -> int:
+    """Where the separators (spaces, commas, ...) starting at position end; the pattern also matches nothing."""
+    gap = _GAP.match(text, position)
+    return gap.end() if gap else position
+
+
 def _grow_right(text: str, end: int) -> int:
     """Grow over address pieces; a trailing "and" is not part of the address ("42 Elm St and I ...")."""
     position = kept = end
     taken = 0
     while taken < _MOST:
-        gap = _GAP.match(text, position)
-        piece = _PIECE.match(text, gap.end()) if gap and gap.end() - position <= 6 else None
-        if piece is None or (gap.end() == position and position != end) or not _fits(piece.group()):
+        gap_end = _gap_end(text, position)
+        piece = _PIECE.match(text, gap_end) if gap_end - position <= 6 else None
+        if piece is None or (gap_end == position and position != end) or not _fits(piece.group()):
             break
         position, taken = piece.end(), taken + 1
         if piece.group().lower() != "and":
@@ -112,7 +119,7 @@ def _grow_left(text: str, start: int) -> int:
 
 def _cued(text: str, match: re.Match[str]) -> Span | None:
     """The block right after a cue, if it holds a number and a capitalised name."""
-    start = _GAP.match(text, match.end()).end()
+    start = _gap_end(text, match.end())
     end = _grow_right(text, start)
     block = text[start:end]
     if any(c.isdigit() for c in block) and any(c.isupper() for c in block):
@@ -122,10 +129,12 @@ def _cued(text: str, match: re.Match[str]) -> Span | None:
 
 _ANCHOR_WORDS = (
     "street st avenue ave road rd lane ln drive dr boulevard blvd court ct way place pl terrace close crescent square "
-    "sq highway hwy parkway pkwy circle cir trail row via viale piazza plaza rua rúa calle avda avenida rue ul ulica utca "
-    "út útja tér c/ apt apartment suite ste unit flat postbox box psc cmr apo fpo dpo corner"
+    "sq highway hwy parkway pkwy circle cir trail row via viale piazza plaza rua rúa calle avda avenida rue ul ulica "
+    "utca út útja tér c/ apt apartment suite ste unit flat postbox box psc cmr apo fpo dpo corner"
 ).split()
-_CUE_WORDS = "live lives lived living staying located based address send sent post mail drop drops meet moved return".split()
+_CUE_WORDS = (
+    "live lives lived living staying located based address send sent post mail drop drops meet moved return"
+).split()
 _POSTCODE_HINT = re.compile(r"\d{5}|\d[A-Z]{2}\b")
 
 

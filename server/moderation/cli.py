@@ -31,7 +31,12 @@ def verdict_json(message_id: object, verdict: Verdict) -> dict[str, object]:
         "decision": verdict.decision.value,
         "text": verdict.text,
         "flags": [
-            {"kind": f.kind.value, "severity": f.severity.value, "rule": f.rule, "spans": [[s.start, s.end] for s in f.spans]}
+            {
+                "kind": f.kind.value,
+                "severity": f.severity.value,
+                "rule": f.rule,
+                "spans": [[s.start, s.end] for s in f.spans],
+            }
             for f in verdict.flags
         ],
         "notices": [n.code for n in verdict.notices],
@@ -66,7 +71,8 @@ def check(args: argparse.Namespace, *_settings: object) -> int:
         if not line.strip():
             continue
         message_id, text = _parse_line(number, line)
-        sys.stdout.write(json.dumps(verdict_json(message_id, review(text, policy, SenderContext())), ensure_ascii=False) + "\n")
+        verdict = review(text, policy, SenderContext())
+        sys.stdout.write(json.dumps(verdict_json(message_id, verdict), ensure_ascii=False) + "\n")
     return 0
 
 

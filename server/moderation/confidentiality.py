@@ -22,17 +22,24 @@ _PHONE_CANDIDATE = re.compile(
     r"(?<![\w/:.])(?<!\d,)\+?\(?\d(?:[\d \t().\-]|\u00a0){5,22}\d(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5})?(?![\w/:])"
 )
 _PARSE_BUDGET = 8
-_FALLBACK_REGIONS = ("US", "GB", "AU", "CA", "IE", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ZA", "PH", "NG")
+_FALLBACK_REGIONS = (
+    "US", "GB", "AU", "CA", "IE", "NZ", "IN", "DE", "FR", "ES", "IT", "NL", "BR", "MX", "ZA", "PH", "NG",
+)
 _DATE_LIKE = re.compile(r"\d{1,4}([.\-])\d{1,2}\1\d{1,4}|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d")
-_TLD = r"(?:com|net|org|edu|gov|io|co|me|uk|us|ca|au|de|fr|es|it|nl|be|ch|se|no|dk|fi|pl|cz|br|in|ru|jp|info|biz|app|dev|ly|gg|tv|xyz|online|site)"
+_TLD = (
+    r"(?:com|net|org|edu|gov|io|co|me|uk|us|ca|au|de|fr|es|it|nl|be|ch|se|no|dk|fi|pl|cz|br|in|ru|jp|"
+    r"info|biz|app|dev|ly|gg|tv|xyz|online|site)"
+)
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
 _EMAIL_SPELLED = re.compile(
-    r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
+    r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*"
+    r"(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
     r"[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*" + _TLD + r"\b",
     re.I,
 )
 _URL = re.compile(
-    r"\b(?:https?://|www\.)[^\s<>\"']+|(?<![\w\-.@])(?:[\w\-]+\.)+(?:" + _TLD + r"(?:\.[a-z]{2})?)(?:/[^\s<>\"']*)?(?![\w@])",
+    r"\b(?:https?://|www\.)[^\s<>\"']+"
+    r"|(?<![\w\-.@])(?:[\w\-]+\.)+(?:" + _TLD + r"(?:\.[a-z]{2})?)(?:/[^\s<>\"']*)?(?![\w@])",
     re.I,
 )
 _IP = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b|\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b", re.I)
@@ -57,7 +64,8 @@ _PLATFORM_WORDS = (
 )
 _DIGIT = re.compile(r"\d")
 _URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
-_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)  # on lower-cased text with a word shape: the same matches, scanned faster
+# On lower-cased text with a word shape: the same matches, scanned faster.
+_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
@@ -105,8 +113,15 @@ def _not_published(match: re.Match[str]) -> bool:
 
 
 def _handles(text: str) -> list[Span]:
-    """Bare @handles only count next to an invitation ("add me @x"); @name alone may address someone in the room."""
-    return [Span(*m.span()) for m in _HANDLE.finditer(text) if _HANDLE_CUE.search(text, max(0, m.start() - 25), m.start())]
+    """Bare @handles only count next to an invitation ("add me @x").
+
+    @name alone may address someone in the room.
+    """
+    return [
+        Span(*m.span())
+        for m in _HANDLE.finditer(text)
+        if _HANDLE_CUE.search(text, max(0, m.start() - 25), m.start())
+    ]
 
 
 def _platform_hint(text: str, shape: str | None) -> bool:

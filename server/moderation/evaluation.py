@@ -14,13 +14,12 @@ from .normalize import normalize
 from .pipeline import review
 from .policy import RoomPolicy, SenderContext
 from .profanity import find_words, word_lists
-from .verdict import FlagKind, Span, Verdict
+from .verdict import FlagKind, Verdict
 
 _POLICY = RoomPolicy()
 _SENDER = SenderContext()
 _HOMOGLYPHS = str.maketrans("aeocpxyi", "аеосрхуі")
 _LEET = str.maketrans("aeiost", "431057")
-_FULLWIDTH = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))}
 INNOCENT = (
     "assess assessment class classic bass glass passage compass embassy massive assassin assume "
     "Scunthorpe Penistone Middlesex Sussex Essex therapist therapists grape grapes scrape drape "
@@ -39,9 +38,10 @@ OWN_CONTACTS = (
     "+34 912 345 678", "mi numero 55 1234 5678 (mexico)", "+52 55 1234 5678", "chiamami 347 123 4567",
     "+39 06 1234 5678", "bel me 06 12345678", "+31 20 123 4567", "call 011 987 6543 in joburg", "+27 11 987 6543",
     "jo at gmail dot com", "sam.lee (at) yahoo (dot) co (dot) uk", "reach me: anna [at] outlook [dot] com",
-    "email me at kim@example.org", "add me on snap: sadboi99", "dm me on insta @moonchild_x", "my discord is lonely#1234",
-    "find me on telegram @quietone", "message me on whatsapp", "follow me on tiktok @grief.journey",
-    "visit my site www.mypage.net", "https://example.com/me", "I live at 42 Baker Street", "come to 1600 Pennsylvania Avenue",
+    "email me at kim@example.org", "add me on snap: sadboi99", "dm me on insta @moonchild_x",
+    "my discord is lonely#1234", "find me on telegram @quietone", "message me on whatsapp",
+    "follow me on tiktok @grief.journey", "visit my site www.mypage.net", "https://example.com/me",
+    "I live at 42 Baker Street", "come to 1600 Pennsylvania Avenue",
 )
 OWN_INNOCENT = (
     "I take 20mg of sertraline", "I slept at 3:30 am", "my birthday is 12/05/1998", "it was 2019-05-12", "I'm 34",
@@ -79,8 +79,11 @@ def _post(row: dict[str, object]) -> str:
 def evasions(word: str) -> list[str]:
     """The ways people disguise a listed word: leetspeak, look-alikes, fullwidth, spacing, repeats, zero-width."""
     vowel = next((i for i, c in enumerate(word) if c in "aeiou"), 0)
+    # The second entry was meant to be the fullwidth form, but its table was keyed by str, which str.translate
+    # never looks up, so it has always been the word unchanged. Kept so the figures do not move; making it
+    # real (str.maketrans) is a separate, behaviour-changing fix.
     variants = [
-        word.translate(_HOMOGLYPHS), word.translate(_FULLWIDTH), " ".join(word), ".".join(word),
+        word.translate(_HOMOGLYPHS), word, " ".join(word), ".".join(word),
         word[: vowel + 1] + word[vowel] * 3 + word[vowel + 1:], "\u200b".join(word), word.upper(),
     ]
     if word.translate(_LEET) != word:
@@ -94,7 +97,10 @@ def _caught(text: str) -> bool:
 
 def _evaluate_words() -> None:
     lists = word_lists()
-    words = sorted(w for w in lists.profanity | lists.slurs if w.isalpha() and len(w) >= 3 and normalize(w).text not in lists.innocent)
+    words = sorted(
+        w for w in lists.profanity | lists.slurs
+        if w.isalpha() and len(w) >= 3 and normalize(w).text not in lists.innocent
+    )
     variants = [v for w in words for v in evasions(w)]
     caught = sum(_caught(f"you are such a {v} today") for v in variants)
     _line("evasion variants of listed words caught", caught / len(variants), len(variants), ">= 0.98")
@@ -102,7 +108,10 @@ def _evaluate_words() -> None:
     exempted = sorted(w for w in lists.exempt if w.isalpha() and len(w) >= 3 and w not in lists.innocent)
     everything = [v for w in words + exempted for v in evasions(w)]
     caught_all = caught + sum(_caught(f"you are such a {v} today") for w in exempted for v in evasions(w))
-    _line("  same, over the list with exempted words counted as misses", caught_all / len(everything), len(everything), "report")
+    _line(
+        "  same, over the list with exempted words counted as misses",
+        caught_all / len(everything), len(everything), "report",
+    )
     false_hits = [w for w in INNOCENT if _caught(f"the {w} was fine")]
     print(f"  innocent words containing a listed word flagged: {len(false_hits)} of {len(INNOCENT)} {false_hits}")
     print(f"  (better-profanity words exempted for peer support: {len(lists.exempt)})")
@@ -124,9 +133,11 @@ def _evaluate_contacts(data: Path) -> None:
     for kind in _CONTACT_TYPES:
         _line(f"  {kind}", totals[kind][0] / max(1, totals[kind][1]), totals[kind][1], "")
     for kind in ("DATE_TIME", "AGE"):
-        _line(f"presidio {kind} spans wrongly redacted", totals[kind][0] / max(1, totals[kind][1]), totals[kind][1], "0")
-    _line("own mixed contact set (10 countries, spelled e-mail, handles)", *_rate(OWN_CONTACTS, _has(FlagKind.CONTACT)), ">= 0.95")
-    _line("own innocent numbers (times, dates, doses, prices, helplines)", *_rate(OWN_INNOCENT, _has(FlagKind.CONTACT)), "0")
+        found_kind, total_kind = totals[kind]
+        _line(f"presidio {kind} spans wrongly redacted", found_kind / max(1, total_kind), total_kind, "0")
+    contact = _has(FlagKind.CONTACT)
+    _line("own mixed contact set (10 countries, spelled e-mail, handles)", *_rate(OWN_CONTACTS, contact), ">= 0.95")
+    _line("own innocent numbers (times, dates, doses, prices, helplines)", *_rate(OWN_INNOCENT, contact), "0")
 
 
 def run_all(data: Path) -> int:
@@ -140,13 +151,16 @@ def run_all(data: Path) -> int:
     offensive = [str(r["text"]) for r in davidson if r["label"] in ("offensive", "hate")]
     print("crisis")
     crisis = _has(FlagKind.CRISIS)
-    _line("SDCNL r/SuicideWatch posts flagged (recall)", *_rate((_post(r) for r in sdcnl if r["label"] == "suicidewatch"), crisis), ">= 0.90")
-    _line("SDCNL r/depression posts flagged", *_rate((_post(r) for r in sdcnl if r["label"] == "depression"), crisis), "report, aim <= 0.40")
+    suicidewatch = [_post(r) for r in sdcnl if r["label"] == "suicidewatch"]
+    depression = [_post(r) for r in sdcnl if r["label"] == "depression"]
+    _line("SDCNL r/SuicideWatch posts flagged (recall)", *_rate(suicidewatch, crisis), ">= 0.90")
+    _line("SDCNL r/depression posts flagged", *_rate(depression, crisis), "report, aim <= 0.40")
     _line("Davidson 'neither' tweets flagged", *_rate(neither, crisis), "<= 0.03")
     print("profanity and abuse")
     rude = _has(FlagKind.PROFANITY, FlagKind.ABUSE)
     _line("Davidson offensive+hate flagged (recall)", *_rate(offensive, rude), ">= 0.90")
-    _line("Davidson hate flagged as ABUSE", *_rate((str(r["text"]) for r in davidson if r["label"] == "hate"), _has(FlagKind.ABUSE)), "report")
+    hate = [str(r["text"]) for r in davidson if r["label"] == "hate"]
+    _line("Davidson hate flagged as ABUSE", *_rate(hate, _has(FlagKind.ABUSE)), "report")
     _line("Davidson 'neither' flagged", *_rate(neither, rude), "<= 0.05")
     _evaluate_words()
     print("contact details")

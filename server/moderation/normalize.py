@@ -180,7 +180,10 @@ def _positions(text: str, char: str) -> Iterator[int]:
 
 
 def _after_article(match: re.Match[str]) -> int:
-    """Where joining starts: "a s h i t" is "a shit", so a leading one-letter word stays apart when three letters follow."""
+    """Where joining starts: "a s h i t" is "a shit".
+
+    A leading one-letter word stays apart when three letters follow.
+    """
     parts = _SEPARATORS.split(match.group())
     if parts[0] not in _ONE_LETTER_WORDS or len(parts) < 4:
         return match.start()

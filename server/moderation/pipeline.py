@@ -78,7 +78,10 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
     if contact := by_kind.get(FlagKind.CONTACT):
         redactions.extend(contact.spans)
         decide(Decision.HOLD if policy.contact is ContactAction.HOLD else Decision.ALLOW_MODIFIED)
-        said.append(notices.held(FlagKind.CONTACT) if policy.contact is ContactAction.HOLD else notices.CONTACT_REDACTED)
+        if policy.contact is ContactAction.HOLD:
+            said.append(notices.held(FlagKind.CONTACT))
+        else:
+            said.append(notices.CONTACT_REDACTED)
     if FlagKind.ABUSE in by_kind:
         masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
         decide(Decision.HOLD)

@@ -19,7 +19,9 @@ from .phrases import read_lines
 from .verdict import Flag, FlagKind, Severity, Span
 from .wordshape import WordStarts
 
-_SUFFIXES = frozenset({"s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ey", "ie", "ies", "ier", "iest", "ish", "z"})
+_SUFFIXES = frozenset({
+    "s", "es", "ed", "d", "er", "ers", "ing", "in", "y", "ey", "ie", "ies", "ier", "iest", "ish", "z",
+})
 _VOWELS = "aeiou"
 
 
@@ -121,7 +123,10 @@ def _is_token_char(char: str) -> bool:
 
 
 def _run_fits(typed: int, listed: int) -> bool:
-    """A letter typed three or more times is stretching ("shiiit"); a double must match the list ("asses" is not "assess")."""
+    """A letter typed three or more times is stretching ("shiiit").
+
+    A double letter must match the list ("asses" is not "assess").
+    """
     return typed == listed or typed >= 3 or typed >= listed >= 2
 
 

@@ -38,8 +38,13 @@ _EMERGENCY = CrisisResource(
 
 _BY_REGION: dict[str, tuple[CrisisResource, ...]] = {
     "US": (
-        CrisisResource("988 Suicide & Crisis Lifeline", "988", "988", "https://988lifeline.org", "24/7", ResourceKind.HOTLINE),
-        CrisisResource("Crisis Text Line", None, "Text HOME to 741741", "https://www.crisistextline.org", "24/7", ResourceKind.TEXTLINE),
+        CrisisResource(
+            "988 Suicide & Crisis Lifeline", "988", "988", "https://988lifeline.org", "24/7", ResourceKind.HOTLINE
+        ),
+        CrisisResource(
+            "Crisis Text Line", None, "Text HOME to 741741", "https://www.crisistextline.org", "24/7",
+            ResourceKind.TEXTLINE,
+        ),
         CrisisResource("Emergency services", "911", None, None, "24/7", ResourceKind.EMERGENCY),
     ),
     "CA": (
@@ -47,17 +52,28 @@ _BY_REGION: dict[str, tuple[CrisisResource, ...]] = {
         CrisisResource("Emergency services", "911", None, None, "24/7", ResourceKind.EMERGENCY),
     ),
     "GB": (
-        CrisisResource("Samaritans", "116 123", None, "https://www.samaritans.org", "24/7", ResourceKind.HOTLINE),
-        CrisisResource("Shout", None, "Text SHOUT to 85258", "https://giveusashout.org", "24/7", ResourceKind.TEXTLINE),
+        CrisisResource(
+            "Samaritans", "116 123", None, "https://www.samaritans.org", "24/7", ResourceKind.HOTLINE
+        ),
+        CrisisResource(
+            "Shout", None, "Text SHOUT to 85258", "https://giveusashout.org", "24/7", ResourceKind.TEXTLINE
+        ),
         CrisisResource("Emergency services", "999", None, None, "24/7", ResourceKind.EMERGENCY),
     ),
     "IE": (
-        CrisisResource("Samaritans Ireland", "116 123", None, "https://www.samaritans.org/ireland", "24/7", ResourceKind.HOTLINE),
-        CrisisResource("Text About It", None, "Text HELLO to 50808", "https://text50808.ie", "24/7", ResourceKind.TEXTLINE),
+        CrisisResource(
+            "Samaritans Ireland", "116 123", None, "https://www.samaritans.org/ireland", "24/7", ResourceKind.HOTLINE
+        ),
+        CrisisResource(
+            "Text About It", None, "Text HELLO to 50808", "https://text50808.ie", "24/7", ResourceKind.TEXTLINE
+        ),
         CrisisResource("Emergency services", "112 / 999", None, None, "24/7", ResourceKind.EMERGENCY),
     ),
     "AU": (
-        CrisisResource("Lifeline Australia", "13 11 14", "0477 13 11 14", "https://www.lifeline.org.au", "24/7", ResourceKind.HOTLINE),
+        CrisisResource(
+            "Lifeline Australia", "13 11 14", "0477 13 11 14", "https://www.lifeline.org.au", "24/7",
+            ResourceKind.HOTLINE,
+        ),
         CrisisResource("Emergency services", "000", None, None, "24/7", ResourceKind.EMERGENCY),
     ),
 }

@@ -9,7 +9,9 @@ import pytest
 from server.moderation import cli
 
 
-def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+def run(
+    argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     parser = argparse.ArgumentParser()
     cli.register(parser.add_subparsers(dest="command"))
@@ -18,8 +20,11 @@ def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch, capsys: py
     return code, capsys.readouterr().out
 
 
-def test_check_reads_json_lines_and_plain_text(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(["moderation", "check", "--policy-json", '{"profanity": "block"}'], '{"id": "a", "text": "fuck"}\nhello\n', monkeypatch, capsys)
+def test_check_reads_json_lines_and_plain_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["moderation", "check", "--policy-json", '{"profanity": "block"}']
+    code, out = run(argv, '{"id": "a", "text": "fuck"}\nhello\n', monkeypatch, capsys)
     first, second = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and first["id"] == "a" and first["decision"] == "block"
     assert first["flags"][0]["kind"] == "profanity" and first["flags"][0]["spans"] == [[0, 4]]

@@ -33,7 +33,8 @@ def test_contact_redacted_or_held_per_policy() -> None:
 
 
 def test_crisis_is_delivered_with_resources() -> None:
-    verdict = review("I want to end my life", RoomPolicy(contact=ContactAction.HOLD, profanity=ProfanityAction.BLOCK), PLAIN)
+    policy = RoomPolicy(contact=ContactAction.HOLD, profanity=ProfanityAction.BLOCK)
+    verdict = review("I want to end my life", policy, PLAIN)
     assert verdict.decision is Decision.ALLOW and codes("I want to end my life") == ["crisis_resources"]
 
 
