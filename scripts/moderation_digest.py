@@ -37,7 +37,7 @@ POLICIES = (
 )
 _DISGUISES = (
     str.maketrans("aeocpxyi", "аеосрхуі"), str.maketrans("aeiost", "431057"),
-    {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))},
+    str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}),
 )
 
 

@@ -20,6 +20,7 @@ _POLICY = RoomPolicy()
 _SENDER = SenderContext()
 _HOMOGLYPHS = str.maketrans("aeocpxyi", "аеосрхуі")
 _LEET = str.maketrans("aeiost", "431057")
+_FULLWIDTH = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
 INNOCENT = (
     "assess assessment class classic bass glass passage compass embassy massive assassin assume "
     "Scunthorpe Penistone Middlesex Sussex Essex therapist therapists grape grapes scrape drape "
@@ -79,11 +80,8 @@ def _post(row: dict[str, object]) -> str:
 def evasions(word: str) -> list[str]:
     """The ways people disguise a listed word: leetspeak, look-alikes, fullwidth, spacing, repeats, zero-width."""
     vowel = next((i for i, c in enumerate(word) if c in "aeiou"), 0)
-    # The second entry was meant to be the fullwidth form, but its table was keyed by str, which str.translate
-    # never looks up, so it has always been the word unchanged. Kept so the figures do not move; making it
-    # real (str.maketrans) is a separate, behaviour-changing fix.
     variants = [
-        word.translate(_HOMOGLYPHS), word, " ".join(word), ".".join(word),
+        word.translate(_HOMOGLYPHS), word.translate(_FULLWIDTH), " ".join(word), ".".join(word),
         word[: vowel + 1] + word[vowel] * 3 + word[vowel + 1:], "\u200b".join(word), word.upper(),
     ]
     if word.translate(_LEET) != word:
