@@ -46,10 +46,6 @@ def _tune_runtime(settings: Settings) -> None:
         else:
             asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     gc.set_threshold(50_000, 20, 1000)
-    # Database drivers run each statement on a worker thread (aiosqlite) and hand results back; with the
-    # default 5 ms GIL switch interval every hand-off waited for the busy loop thread to yield, up to 5 ms per
-    # statement: the latency floor of the send path under load. 0.5 ms lets the worker in quickly.
-    sys.setswitchinterval(0.0005)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
