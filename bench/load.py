@@ -27,8 +27,10 @@ from bench.targets import Target, start_target  # noqa: E402
 from bench.wire import WireClient  # noqa: E402
 
 SCENARIOS: dict[str, dict[str, Any]] = {
-    "group": {"clients": 200, "rooms": 10, "senders": 10, "steps": [50, 100, 200, 300, 400, 600, 800]},
-    "one2one": {"clients": 200, "rooms": 100, "senders": 100, "steps": [200, 400, 700, 1000, 1300, 1600]},
+    # Everyone in a group or 1:1 room talks, slowly enough (<= 0.5 msg/s each at the top step) to stay under
+    # the pipeline's flood stage (8 messages in 10 s are held), as people do.
+    "group": {"clients": 800, "rooms": 40, "senders": 800, "steps": [50, 100, 200, 300, 400]},
+    "one2one": {"clients": 3000, "rooms": 1500, "senders": 3000, "steps": [100, 400, 700, 1000, 1300, 1600]},
     "fanout": {"clients": 200, "rooms": 1, "senders": 4, "steps": [10, 25, 50, 100, 150, 200]},
     "idle": {"clients": 10_000, "rooms": 50, "senders": 0, "steps": []},
     "cluster": {"clients": 200, "rooms": 10, "senders": 10, "steps": [50, 100, 200, 300, 400, 600], "processes": 2},
@@ -117,16 +119,18 @@ async def run_step(target: Target, load: Load, senders: list[tuple[WireClient, s
     pending: set[asyncio.Task[Any]] = set()
 
     async def send(index: int, client: WireClient, room: str) -> None:
-        interval, next_at, n = 1 / per_sender, time.perf_counter(), 0
-        while time.perf_counter() - wall0 < seconds:
-            next_at += interval
+        # Senders start evenly spread over one interval, so the offered rate is steady from the first second.
+        interval, n = 1 / per_sender, 0
+        next_at = wall0 + interval * index / len(senders)
+        while next_at - wall0 < seconds:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            next_at += interval
             key = f"{tag}_{index}_{n}"
             n += 1
             load.sent_at[key], load.expected[key] = time.perf_counter(), room_sizes[room]
             keys.append(key)
-            task = asyncio.create_task(client.call("message:send", {"room": room, "text": f"hello from {index}",
-                                                                     "client_msg_id": key}))
+            payload = {"room": room, "text": f"hello from {index}, number {n}", "client_msg_id": key}
+            task = asyncio.create_task(client.call("message:send", payload))
             pending.add(task)
             task.add_done_callback(pending.discard)
     await asyncio.gather(*(send(i, c, r) for i, (c, r) in enumerate(senders)))

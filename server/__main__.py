@@ -20,7 +20,8 @@ from .identity.roles import STAFF_ROLES, Role
 from .logs import configure_logging
 from .moderation import cli as moderation_cli
 from .moderation.live_config import LiveConfig
-from .moderation.policy import RoomPolicy
+from .moderation.pipeline import review
+from .moderation.policy import RoomPolicy, SenderContext
 from .rooms.access import check_room
 from .moderation.figures import format_figures, get_team_figures
 from .rooms.catalogue import do_seed_rooms
@@ -54,6 +55,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings)
 
     async def freeze_startup_objects(_app: web.Application) -> None:
+        # Build the pipeline's matchers now, not on the first message (hundreds of ms on the loop).
+        review("warming up", RoomPolicy(), SenderContext())
         gc.collect()
         gc.freeze()
 

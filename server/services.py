@@ -14,6 +14,8 @@ from .rooms.presence import Presence
 from .rooms.recent import RecentMessages
 from .settings import Settings
 from .storage.database import Database
+from .storage.message_writer import MessageWriter
+from .storage.send_gate import SendGate
 
 
 @dataclass(slots=True)
@@ -29,3 +31,9 @@ class Services:
     recent: RecentMessages = field(default_factory=RecentMessages)
     moderation: ModerationState = field(default_factory=ModerationState)
     live: LiveConfig = field(default_factory=LiveConfig)
+    writer: MessageWriter = field(init=False)
+    gate: SendGate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = MessageWriter(self.db)
+        self.gate = SendGate(self.db)

@@ -69,10 +69,46 @@ async def do_send_message(svc: Services, *, actor: Principal, sid: str, request:
     text = check_message_text(request.text, svc.settings.max_message_chars)
     client_msg_id = check_client_msg_id(request.client_msg_id)
     try:
-        return await _send(svc, actor, sid, request, text, client_msg_id)
+        result = await _send_plain(svc, actor, sid, request, text, client_msg_id)
+        return result if result is not None else await _send(svc, actor, sid, request, text, client_msg_id)
     except IntegrityError:
         # A concurrent resend won the race for this client_msg_id: answer with what it stored.
         return await _stored_result(svc, actor, request.room, client_msg_id)
+
+
+async def _send_plain(svc: Services, actor: Principal, sid: str, request: SendRequest, text: str,
+                      client_msg_id: str) -> dict[str, Any] | None:
+    """The common case on the fast path: one read, then group commit (storage/message_writer.py).
+
+    Returns None whenever anything beyond the room's own rules is involved (a sanction, a session, a
+    flag, a refusal, an unknown room) so that `_send` gives the careful, exact answer."""
+    now = svc.clock.now()
+    await svc.live.refresh(svc.db, now)
+    gate = await svc.gate.look(request.room, actor.user_id, now)
+    if gate is None or not gate.clear:
+        return None
+    room = gate.room
+    try:
+        check_may_post(room, check_joined(svc.presence, room, actor, sid))
+    except DomainError:
+        return None  # `_send` refuses, unless this is a resend of a message already stored
+    rules = RoomRules.from_json(room.policy)
+    sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
+    verdict = review(text, rules.moderation(actor.locale, svc.live.watched_for(room.id)), sender)
+    if verdict.flags or verdict.decision is not Decision.ALLOW:
+        return None
+    message = _message(room, actor, client_msg_id, text, verdict, now)
+    message.content_warning = request.content_warning
+    if not rules.stores_messages:
+        message.text = None
+    stored = await svc.writer.write(message)
+    if stored is not message:
+        return _result(stored, actor, room, stored.text, svc.live.book)
+    record_verdict(verdict)
+    result = _result(message, actor, room, verdict.text, svc.live.book)
+    await svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"])
+    svc.recent.remember(actor.user_id, text, now)
+    return result
 
 
 async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest, text: str,

@@ -41,7 +41,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url)
+        # Every aiosqlite connection is a thread plus four PRAGMAs to open. The default pool (5 + 10 overflow)
+        # closed and reopened overflow connections on every busy moment: thousands of threads under load.
+        engine = create_async_engine(url, pool_size=16, max_overflow=0) if ":memory:" not in url \
+            else create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # A short connect timeout makes sends fail fast with `unavailable` while PostgreSQL is down.

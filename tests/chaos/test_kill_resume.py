@@ -124,7 +124,11 @@ async def _gone_or_alive(peer: Peer, survivor: ServerProcess) -> bool:
 
 
 async def _has(peer: Peer, count: int) -> bool:
-    if len(peer.seen()) < count and peer.client.sio.connected:
-        missed = await peer.client.call("room:resume", {"room": "anxiety", "after": peer.last_seq()})
+    """Catch up as the protocol says: from the first gap in seq (a message committed by the killed process
+    whose live fan-out died with it), else from the last seq seen."""
+    seen = peer.seen()
+    if len(seen) < count and peer.client.sio.connected:
+        after = next(seq for seq in range(1, count + 2) if seq not in seen) - 1
+        missed = await peer.client.call("room:resume", {"room": "anxiety", "after": after})
         peer.resumed += missed["messages"]
     return len(peer.seen()) >= count

@@ -1,0 +1,93 @@
+"""Group commit for plain messages: concurrent sends on one process share one transaction.
+
+Each caller hands over a Message and awaits its own outcome (storage/batching.py). Guarantees kept from
+the one-message transaction:
+- sequence numbers per room are gapless and follow arrival order (taken under the room rows' lock);
+- a caller learns of success only after the commit, so nothing is broadcast that was not stored;
+- a resend (same sender, room, client_msg_id) gets the stored message, whether it was stored earlier or
+  is earlier in the same batch; if the batch still hits the unique constraint (a concurrent writer won),
+  each message is retried alone and only the duplicate sees the IntegrityError;
+- a failure reaches every caller in the batch (nothing is silently lost).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .batching import Batcher
+from .database import Database
+from .models import Message, Room
+
+MAX_BATCH = 200
+
+Key = tuple[str, str, str]
+
+
+def _key(message: Message) -> Key:
+    return (message.room_id, message.sender_id, message.client_msg_id)
+
+
+class MessageWriter:
+    def __init__(self, db: Database, max_batch: int = MAX_BATCH) -> None:
+        self.db = db
+        self._batcher: Batcher[Message, Message] = Batcher(self._write_batch, max_batch)
+
+    async def write(self, message: Message) -> Message:
+        """Store a visible message with the room's next seq; returns it, or the one already stored
+        under the same client_msg_id. Raises what storing raised (DomainError, IntegrityError)."""
+        return await self._batcher.submit(message)
+
+    async def _write_batch(self, messages: list[Message]) -> list[Message | BaseException]:
+        try:
+            return list(await self._commit(messages))
+        except IntegrityError:
+            return [await self._write_alone(message) for message in messages]
+
+    async def _write_alone(self, message: Message) -> Message | BaseException:
+        """Each message's own outcome: one that fails (the duplicate, or any error) fails only itself."""
+        try:
+            return (await self._commit([message]))[0]
+        except Exception as exc:
+            return exc
+
+    async def _commit(self, messages: list[Message]) -> list[Message]:
+        async with self.db.transaction() as tx:
+            session = tx.session
+            found = await session.execute(_STORED, {"keys": [_key(m) for m in messages]})
+            stored: dict[Key, Message] = {_key(m): m for m in found.scalars()}
+            fresh = []
+            for message in messages:
+                if _key(message) not in stored:
+                    stored[_key(message)] = message
+                    fresh.append(message)
+            if fresh:
+                await _take_seqs(session, fresh)
+                await session.execute(insert(_MESSAGES), [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
+        return [stored[_key(m)] for m in messages]
+
+
+# Built once with expanding parameters: statements assembled per batch left thousands of cyclic SQL
+# elements behind for the garbage collector (60-150 ms pauses under load).
+_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+_ROOMS: Table = Room.__table__  # type: ignore[assignment]
+_COLUMNS = [c.key for c in _MESSAGES.columns]
+_STORED = select(Message).where(tuple_(Message.room_id, Message.sender_id, Message.client_msg_id)
+                                .in_(bindparam("keys", expanding=True)))
+_ADVANCE = update(_ROOMS).where(_ROOMS.c.id == bindparam("room")).values(last_seq=_ROOMS.c.last_seq + bindparam("n"))
+_LAST_SEQS = select(_ROOMS.c.id, _ROOMS.c.last_seq).where(_ROOMS.c.id.in_(bindparam("rooms", expanding=True)))
+
+
+async def _take_seqs(session: AsyncSession, messages: list[Message]) -> None:
+    """Advance every room in the batch (one executemany, under the rows' lock), then read where each now
+    stands; messages get gapless seqs in arrival order."""
+    counts = Counter(m.room_id for m in messages)
+    # Rooms in a fixed order: two processes' batches lock the same rows in the same order, never a deadlock.
+    await session.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
+    found = await session.execute(_LAST_SEQS, {"rooms": list(counts)})
+    next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
+    for message in messages:
+        message.seq = next_seq[message.room_id]
+        next_seq[message.room_id] += 1
