@@ -148,7 +148,8 @@ async def run_step(target: Target, load: Load, senders: list[tuple[WireClient, s
                 duplicated=sum(max(0, load.received.get(k, 0) - load.expected[k]) for k in keys),
                 server_cpu=100 * cpu / (time.perf_counter() - wall0),
                 server_rss_mb=sum(p.memory_info().rss for p in server) / 2**20,
-                generator_cpu=100 * ((mine.user + mine.system) - (me0.user + me0.system)) / (time.perf_counter() - wall0))
+                generator_cpu=(100 * ((mine.user + mine.system) - (me0.user + me0.system))
+                               / (time.perf_counter() - wall0)))
 
 
 async def run_target(kind: str, args: argparse.Namespace, spec: dict[str, Any]) -> list[Step]:
