@@ -148,8 +148,9 @@ async def do_reset_password(svc: Services, *, actor: Principal, username: object
 
 
 async def do_refresh_live_config(svc: Services) -> None:
-    """The once-a-second tick: reload what admins changed anywhere; after staff changes, close this
-    process's sockets of anyone deactivated (the process that made the change already closed its own)."""
+    """The once-a-second tick: reload what admins changed anywhere; after account changes (staff
+    deactivated, a peer banned), close this process's sockets of anyone closed (the process that made the
+    change already closed its own)."""
     changed = await svc.live.refresh(svc.db, svc.clock.now())
     if STAFF not in changed:
         return

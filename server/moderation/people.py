@@ -14,6 +14,7 @@ from ..identity.principal import Principal
 from ..identity.roles import Role, can_grant
 from ..rooms.membership import remove_member
 from ..services import Services
+from ..storage.admin import ConfigVersionStore
 from ..storage.database import Transaction
 from ..storage.models import Room, User
 from ..storage.review_models import Mute, ReviewItem
@@ -21,6 +22,7 @@ from ..storage.sanctions import SanctionStore
 from ..storage.users import UserStore
 from .actions import notify
 from .audit import record
+from .live_config import STAFF
 from .queue import act_on_item
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
@@ -92,6 +94,8 @@ async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int)
             raise DomainError(ErrorCode.INVALID, "That account is already closed.", field="item_id")
         subject.deactivated_at = svc.clock.now()
         await UserStore(tx.session).bump_token_version(subject.id)
+        # Every other process closes the person's sockets at its next one-second look at this counter.
+        await ConfigVersionStore(tx.session).bump(STAFF)
         tx.after_commit(lambda: end_sessions(svc, subject.id, "banned", "The moderators have closed this account "
                                              "for breaking the group agreement."))
         return {"banned": {"user_id": subject.id}}

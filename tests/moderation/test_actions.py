@@ -7,7 +7,8 @@ import pytest
 import socketio
 
 from server.identity.roles import Role
-from tests.harness import Client, RunningServer
+from server.identity.staff import do_refresh_live_config
+from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
 
@@ -140,6 +141,21 @@ async def test_ban_closes_the_account_and_its_sockets(server: RunningServer) -> 
     assert status == 201
     refused = await mod.call("mod:ban", {"item_id": item["id"], "version": 2})
     assert refused["error"]["code"] == "invalid"
+
+
+async def test_ban_closes_sockets_on_every_process(make_server: ServerFactory) -> None:
+    first, second = await make_server(), await make_server()
+    mod = await staff(first)
+    author, author_id = await member(first)
+    elsewhere = await second.connect(second.services.signer.issue(author_id, 0))
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    item = await _item_for(first, mod, await say(author, "abuse"))
+    assert (await mod.call("mod:ban", {"item_id": item["id"], "version": 1}))["ok"]
+    await until(lambda: not author.sio.connected)
+    assert elsewhere.sio.connected, "the other process has not looked at the counters yet"
+    second.clock.advance(1.0)
+    await do_refresh_live_config(second.services)
+    await until(lambda: not elsewhere.sio.connected)
 
 
 async def test_moderators_cannot_act_on_staff_at_their_level(server: RunningServer) -> None:
