@@ -7,7 +7,7 @@ import pytest
 import socketio
 
 from server.identity.roles import Role
-from server.identity.staff import do_refresh_live_config
+from server.jobs import refresh_live_config
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
@@ -154,7 +154,7 @@ async def test_ban_closes_sockets_on_every_process(make_server: ServerFactory) -
     await until(lambda: not author.sio.connected)
     assert elsewhere.sio.connected, "the other process has not looked at the counters yet"
     second.clock.advance(1.0)
-    await do_refresh_live_config(second.services)
+    await refresh_live_config(second.services)
     await until(lambda: not elsewhere.sio.connected)
 
 
