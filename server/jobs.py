@@ -34,7 +34,8 @@ from .shared.link import RedisLink
 
 async def refresh_live_config(svc: Services) -> None:
     """The once-a-second look at the live-config counters, and what this process does when one moved."""
-    changed = await svc.live.refresh(svc.db, svc.clock.now())
+    await svc.live.refresh(svc.db, svc.clock.now())
+    changed = svc.live.take_moved()
     if STAFF in changed:
         await close_deactivated_here(svc)
     if KICKS in changed:

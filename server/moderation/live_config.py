@@ -39,6 +39,7 @@ class LiveConfig:
         self.book: ResourceBook = DEFAULT_BOOK
         self.versions: dict[str, int] = {}
         self._checked_at = -math.inf
+        self._moved: set[str] = set()
         self._lock = asyncio.Lock()
         self._views: dict[str | None, WatchedRules] = {}
 
@@ -48,13 +49,18 @@ class LiveConfig:
             view = self._views[room_id] = WatchedRules(self.matcher, room_id)
         return view
 
-    async def refresh(self, db: Database, now: float, *, force: bool = False) -> set[str]:
-        """Reload what changed since the last look; returns the names of the counters that moved."""
+    def take_moved(self) -> set[str]:
+        """The counters that moved since the last call, whichever look saw them (the send path looks too)."""
+        moved, self._moved = self._moved, set()
+        return moved
+
+    async def refresh(self, db: Database, now: float, *, force: bool = False) -> None:
+        """Reload what changed since the last look."""
         if not force and now - self._checked_at < self.max_age:
-            return set()
+            return
         async with self._lock:
             if not force and now - self._checked_at < self.max_age:
-                return set()
+                return
             self._checked_at = now
             async with db.read() as session:
                 versions = await ConfigVersionStore(session).all()
@@ -71,7 +77,7 @@ class LiveConfig:
                 self.book = ResourceBook(custom)
                 log.info("crisis_resources_loaded version=%d entries=%d", versions[CRISIS_RESOURCES], len(custom))
             self.versions = versions
-            return changed
+            self._moved |= changed
 
 
 async def reload_now(svc: Services) -> None:

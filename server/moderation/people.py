@@ -94,19 +94,21 @@ async def do_kick(svc: Services, *, actor: Principal, item_id: str, version: int
 
 
 async def remove_kicked_here(svc: Services) -> None:
-    """After a kick on any process: take this process's connections of the person out of the room, unless
-    they joined it after the kick. A tick sees a kick within about a second of its commit; the lookback
-    also covers slow transactions and clocks a little apart."""
-    now = svc.clock.now()
+    """After a kick on any process: take this process's connections of the person out of the room, once
+    per kick. A look sees a kick within about a second of its commit, so whoever is here then was here
+    when it happened; comparing times instead would trust clocks of different processes. The lookback
+    covers slow transactions and a few missed looks."""
+    since = svc.clock.now() - KICK_LOOKBACK_SECONDS
     async with svc.db.read() as session:
-        kicks = await AuditStore(session).search(AuditQuery(action="kick", since=now - KICK_LOOKBACK_SECONDS))
-        items = [await session.get(ReviewItem, kick.item_id) for kick in kicks]
-    for kick, item in zip(kicks, items):
-        if item is None or kick.room_id is None:
-            continue
-        present = svc.presence.get(kick.room_id, item.subject_id)
-        if present is not None and present.here_since <= kick.at:
-            await remove_member(svc, room_id=kick.room_id, user_id=item.subject_id)
+        kicks = await AuditStore(session).search(AuditQuery(action="kick", since=since))
+        fresh = svc.moderation.first_seen_kicks({kick.id: kick.at for kick in kicks}, since)
+        removals: set[tuple[str, str]] = set()
+        for kick in kicks:
+            item = await session.get(ReviewItem, kick.item_id) if kick.id in fresh and kick.item_id else None
+            if item is not None and kick.room_id is not None:
+                removals.add((kick.room_id, item.subject_id))
+    for room_id, user_id in removals:
+        await remove_member(svc, room_id=room_id, user_id=user_id)
 
 
 async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int) -> dict[str, Any]:
