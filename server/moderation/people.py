@@ -96,8 +96,9 @@ async def do_kick(svc: Services, *, actor: Principal, item_id: str, version: int
 async def remove_kicked_here(svc: Services) -> None:
     """After a kick on any process: take this process's connections of the person out of the room, once
     per kick. A look sees a kick within about a second of its commit, so whoever is here then was here
-    when it happened; comparing times instead would trust clocks of different processes. The lookback
-    covers slow transactions and a few missed looks."""
+    when it happened (or rejoined within that second, and can rejoin again); comparing join and kick
+    times instead would trust the clocks of different processes. The lookback covers slow transactions
+    and a few missed looks."""
     since = svc.clock.now() - KICK_LOOKBACK_SECONDS
     async with svc.db.read() as session:
         kicks = await AuditStore(session).search(AuditQuery(action="kick", since=since))

@@ -48,7 +48,8 @@ class JobLease:
         self._ttl_ms = int(seconds * 1000)
         self._take_or_renew = link.redis.register_script(TAKE_OR_RENEW)
         self._release = link.redis.register_script(RELEASE)
-        # Counted from before the request, so this process never believes in a lease Redis has dropped.
+        # Real monotonic time, not the injected clock: Redis expires the key in real time. Counted from
+        # before the request, so this process never believes in a lease Redis has already dropped.
         self._held_until = -math.inf
         self._closed = False
 
