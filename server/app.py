@@ -2,29 +2,24 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import AsyncIterator
 
 from aiohttp import web
 
-from .background import periodic
 from .clock import Clock, SystemClock
 from .http import admin_rooms, admin_rules, api, health, metrics, moderation, rooms, sessions
 from .http.errors import error_middleware
 from .http.keys import DRAIN, REDIS_LINK, SERVICES, SETTINGS
 from .http.static import add_static_routes
+from .jobs import run_jobs
 from .logs import quiet_data_loggers
-from .identity.staff import do_refresh_live_config
 from .identity.tokens import TokenSigner
-from .moderation.escalation import run_escalation_tick
 from .realtime.backlog import watch_backlogs
 from .realtime.broadcaster import SocketBroadcaster
 from .realtime.drain import Drain
 from .realtime.gateway import Gateway
 from .realtime.sockets import build_socket_server
-from .rooms.retention import do_purge_expired
-from .rooms.sessions.lifecycle import run_session_tick
 from .services import Services
 from .settings import Settings
 from .shared.state import build_shared_state
@@ -72,19 +67,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         await db.close()
 
     async def jobs_ctx(app: web.Application) -> AsyncIterator[None]:
-        """Background jobs, in every process: each is safe to run more than once (conditional updates)."""
-        svc = app[SERVICES]
-        async with contextlib.AsyncExitStack() as jobs:
-            await jobs.enter_async_context(periodic("retention_purge", settings.purge_interval,
-                                                    lambda: do_purge_expired(svc.db, svc.clock,
-                                                                             settings.moderation_retention_days)))
-            await jobs.enter_async_context(periodic("live_config", svc.live.max_age,
-                                                    lambda: do_refresh_live_config(svc)))
-            await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
-                                                    lambda: run_escalation_tick(svc)))
-            if settings.session_tick_seconds:
-                await jobs.enter_async_context(periodic("session_transitions", settings.session_tick_seconds,
-                                                        lambda: run_session_tick(svc)))
+        async with run_jobs(app[SERVICES], app.get(REDIS_LINK)):
             yield
 
     app.cleanup_ctx.append(services_ctx)

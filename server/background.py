@@ -6,12 +6,24 @@ import contextlib
 import logging
 from typing import AsyncIterator, Awaitable, Callable
 
+from .metrics import JOB_RUNS
+
 log = logging.getLogger("peerchat.jobs")
 
+Gate = Callable[[], bool]
 
-async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]]) -> None:
+
+def always() -> bool:
+    return True
+
+
+async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]], runs_here: Gate) -> None:
+    runs = JOB_RUNS.labels(job=name)
     while True:
         await asyncio.sleep(interval)
+        if not runs_here():
+            continue
+        runs.inc()
         try:
             await job()
         except Exception:
@@ -19,8 +31,10 @@ async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]]
 
 
 @contextlib.asynccontextmanager
-async def periodic(name: str, interval: float, job: Callable[[], Awaitable[object]]) -> AsyncIterator[None]:
-    task = asyncio.create_task(_loop(name, interval, job), name=f"job:{name}")
+async def periodic(name: str, interval: float, job: Callable[[], Awaitable[object]],
+                   runs_here: Gate = always) -> AsyncIterator[None]:
+    """Run `job` every `interval` seconds, skipping the turns when `runs_here()` says another process has them."""
+    task = asyncio.create_task(_loop(name, interval, job, runs_here), name=f"job:{name}")
     try:
         yield
     finally:

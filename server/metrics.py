@@ -28,6 +28,9 @@ RATE_LIMITED = Counter("peerchat_rate_limited_total", "Events refused by a rate 
 REDIS_UP = Gauge("peerchat_redis_up", "1 while this process reaches Redis (absent without Redis)")
 REDIS_PUBLISH_FAILURES = Counter("peerchat_redis_publish_failures_total",
                                  "Cross-process fan-out packets Redis did not accept")
+JOB_RUNS = Counter("peerchat_job_runs_total", "Periodic job runs started by this process", ["job"])
+JOBS_LEADER = Gauge("peerchat_jobs_leader", "1 while this process runs the once-per-deployment jobs (it holds "
+                    "the lease, or has no Redis to share one)")
 SLOW_CLIENTS = Counter("peerchat_slow_clients_disconnected_total",
                        "Connections closed because their unsent backlog passed PEERCHAT_MAX_BACKLOG")
 

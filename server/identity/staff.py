@@ -147,13 +147,9 @@ async def do_reset_password(svc: Services, *, actor: Principal, username: object
     log.info("staff_password_reset user=%s actor=%s", user.id, actor.user_id)
 
 
-async def do_refresh_live_config(svc: Services) -> None:
-    """The once-a-second tick: reload what admins changed anywhere; after account changes (staff
-    deactivated, a peer banned), close this process's sockets of anyone closed (the process that made the
-    change already closed its own)."""
-    changed = await svc.live.refresh(svc.db, svc.clock.now())
-    if STAFF not in changed:
-        return
+async def close_deactivated_here(svc: Services) -> None:
+    """After account changes anywhere (staff deactivated, a peer banned): close this process's sockets of
+    anyone closed (the process that made the change already closed its own)."""
     async with svc.db.read() as session:
         gone = await StaffStore(session).deactivated_among(svc.online.user_ids())
     for user_id in gone:

@@ -1,5 +1,6 @@
-"""The review queue's background job: escalate imminent items nobody has claimed, and hand back the
-claims of moderators who went away. Driven by the injected clock; tests call run_escalation_tick().
+"""The review queue's background jobs: escalate imminent items nobody has claimed (once per deployment),
+and hand back the claims of moderators who went away from this process (in every process: only the
+process they were connected to saw them go). Driven by the injected clock; tests call them directly.
 
 An escalation re-alerts every moderator and admin (`flag:escalated` on their own topics, so it reaches
 them even when they are not watching the queue) and, when configured, POSTs a signed webhook that
@@ -33,11 +34,6 @@ WEBHOOK_TIMEOUT = 5.0
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """`sha256=<hex>` of HMAC-SHA256(secret, "<timestamp>." + body): the receiver recomputes and compares."""
     return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-
-
-async def run_escalation_tick(svc: Services) -> None:
-    await escalate_unclaimed(svc)
-    await release_abandoned_claims(svc)
 
 
 async def escalate_unclaimed(svc: Services) -> int:

@@ -3,7 +3,9 @@
 Every change bumps a counter row (config_versions) in its own transaction. Each process reads the
 counters at most once per `max_age` seconds, on the send path and from a background tick, and reloads
 only what moved, so a change reaches every process within a second without Redis. (Redis pub/sub
-could replace the poll; the counters would still be the truth after a missed message.)
+could replace the poll; the counters would still be the truth after a missed message.) Two counters
+carry no configuration: `staff` (an account closed) and `kicks` (someone removed from a room) tell
+every process to look for connections of its own to close or remove (server/jobs.py).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ log = logging.getLogger("peerchat.live_config")
 WATCHED_WORDS = "watched_words"
 CRISIS_RESOURCES = "crisis_resources"
 STAFF = "staff"
+KICKS = "kicks"
 
 
 class LiveConfig:
@@ -36,6 +39,7 @@ class LiveConfig:
         self.book: ResourceBook = DEFAULT_BOOK
         self.versions: dict[str, int] = {}
         self._checked_at = -math.inf
+        self._moved: set[str] = set()
         self._lock = asyncio.Lock()
         self._views: dict[str | None, WatchedRules] = {}
 
@@ -45,13 +49,18 @@ class LiveConfig:
             view = self._views[room_id] = WatchedRules(self.matcher, room_id)
         return view
 
-    async def refresh(self, db: Database, now: float, *, force: bool = False) -> set[str]:
-        """Reload what changed since the last look; returns the names of the counters that moved."""
+    def take_moved(self) -> set[str]:
+        """The counters that moved since the last call, whichever look saw them (the send path looks too)."""
+        moved, self._moved = self._moved, set()
+        return moved
+
+    async def refresh(self, db: Database, now: float, *, force: bool = False) -> None:
+        """Reload what changed since the last look."""
         if not force and now - self._checked_at < self.max_age:
-            return set()
+            return
         async with self._lock:
             if not force and now - self._checked_at < self.max_age:
-                return set()
+                return
             self._checked_at = now
             async with db.read() as session:
                 versions = await ConfigVersionStore(session).all()
@@ -68,7 +77,7 @@ class LiveConfig:
                 self.book = ResourceBook(custom)
                 log.info("crisis_resources_loaded version=%d entries=%d", versions[CRISIS_RESOURCES], len(custom))
             self.versions = versions
-            return changed
+            self._moved |= changed
 
 
 async def reload_now(svc: Services) -> None:

@@ -2,6 +2,8 @@
 
 Staff act only on people below their own role, and never grant a role above their own (roles.can_grant).
 A ban closes the account and revokes every token it holds (token_version), then closes its sockets.
+Bans and kicks reach the other processes through the live-config counters (live_config.py): each
+process looks at them once a second and closes or removes its own connections of the person.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from ..identity.roles import Role, can_grant
 from ..rooms.membership import remove_member
 from ..services import Services
 from ..storage.admin import ConfigVersionStore
+from ..storage.audit import AuditQuery, AuditStore
 from ..storage.database import Transaction
 from ..storage.models import Room, User
 from ..storage.review_models import Mute, ReviewItem
@@ -22,10 +25,11 @@ from ..storage.sanctions import SanctionStore
 from ..storage.users import UserStore
 from .actions import notify
 from .audit import record
-from .live_config import STAFF
+from .live_config import KICKS, STAFF
 from .queue import act_on_item
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
+KICK_LOOKBACK_SECONDS = 60.0
 
 
 async def _subject_below(tx: Transaction, actor: Principal, item: ReviewItem) -> User:
@@ -75,9 +79,11 @@ async def do_kick(svc: Services, *, actor: Principal, item_id: str, version: int
         if room is None:
             raise DomainError(ErrorCode.INVALID, "This item has no room to remove the person from.",
                               field="item_id")
-        if not svc.presence.sids_of(room.id, subject.id):
+        if not svc.presence.anywhere(room.id, subject.id):
             raise DomainError(ErrorCode.NOT_MEMBER, "That person has already left the room.")
         removed = {"room": room.slug, "message": f"A moderator removed you from {room.name}."}
+        # Every other process removes the person's connections at its next one-second look at this counter.
+        await ConfigVersionStore(tx.session).bump(KICKS)
 
         async def remove() -> None:
             await svc.broadcaster.publish(user_topic(subject.id), "room:removed", removed)
@@ -85,6 +91,25 @@ async def do_kick(svc: Services, *, actor: Principal, item_id: str, version: int
         tx.after_commit(remove)
         return {"kicked": {"user_id": subject.id, "room": room.slug}}
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="kick", change=kick)
+
+
+async def remove_kicked_here(svc: Services) -> None:
+    """After a kick on any process: take this process's connections of the person out of the room, once
+    per kick. A look sees a kick within about a second of its commit, so whoever is here then was here
+    when it happened (or rejoined within that second, and can rejoin again); comparing join and kick
+    times instead would trust the clocks of different processes. The lookback covers slow transactions
+    and a few missed looks."""
+    since = svc.clock.now() - KICK_LOOKBACK_SECONDS
+    async with svc.db.read() as session:
+        kicks = await AuditStore(session).search(AuditQuery(action="kick", since=since))
+        fresh = svc.moderation.first_seen_kicks({kick.id: kick.at for kick in kicks}, since)
+        removals: set[tuple[str, str]] = set()
+        for kick in kicks:
+            item = await session.get(ReviewItem, kick.item_id) if kick.id in fresh and kick.item_id else None
+            if item is not None and kick.room_id is not None:
+                removals.add((kick.room_id, item.subject_id))
+    for room_id, user_id in removals:
+        await remove_member(svc, room_id=room_id, user_id=user_id)
 
 
 async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int) -> dict[str, Any]:

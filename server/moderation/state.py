@@ -1,5 +1,6 @@
 """What this process knows about moderators right now: who is subscribed to the queue, who went offline
-when (for releasing abandoned claims), and counters the ops helper can export to Prometheus.
+when (for releasing abandoned claims), which recent kicks it has acted on, and counters the ops helper can
+export to Prometheus.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class ModerationState:
     subscribers: dict[str, str] = field(default_factory=dict)
     offline_since: dict[str, float] = field(default_factory=dict)
     metrics: ModerationMetrics = field(default_factory=ModerationMetrics)
+    kicks_seen: dict[int, float] = field(default_factory=dict)
 
     def subscribe(self, sid: str, user_id: str) -> None:
         self.subscribers[sid] = user_id
@@ -45,3 +47,11 @@ class ModerationState:
     def forget_offline(self, user_ids: list[str]) -> None:
         for user_id in user_ids:
             self.offline_since.pop(user_id, None)
+
+    def first_seen_kicks(self, kicks: dict[int, float], since: float) -> set[int]:
+        """Which of these kicks (audit id -> time) this process has not acted on yet; forgets those before
+        `since`, which the caller no longer asks about."""
+        self.kicks_seen = {kick: at for kick, at in self.kicks_seen.items() if at >= since}
+        fresh = kicks.keys() - self.kicks_seen.keys()
+        self.kicks_seen.update(kicks)
+        return set(fresh)

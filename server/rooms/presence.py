@@ -71,6 +71,10 @@ class Presence:
     def get(self, room_id: str, user_id: str) -> Present | None:
         return self._who.get((room_id, user_id))
 
+    def anywhere(self, room_id: str, user_id: str) -> bool:
+        """In the room on any process (SharedPresence adds the others; alone, this process is all there is)."""
+        return (room_id, user_id) in self._who
+
     def sids_of(self, room_id: str, user_id: str) -> set[str]:
         return set(self._rooms.get(room_id, {}).get(user_id, ()))
 

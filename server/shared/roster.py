@@ -52,6 +52,9 @@ class SharedPresence(Presence):
         self.mirror.touch(room_id, user_id)
         return None if user_id in self.mirror.remote(room_id) else gone
 
+    def anywhere(self, room_id: str, user_id: str) -> bool:
+        return super().anywhere(room_id, user_id) or user_id in self.mirror.remote(room_id)
+
     def count(self, room_id: str) -> int:
         local = self._rooms.get(room_id, {})
         return len(local) + sum(1 for uid in self.mirror.remote(room_id) if uid not in local)

@@ -7,7 +7,8 @@ import pytest
 import socketio
 
 from server.identity.roles import Role
-from server.identity.staff import can_assign_role, do_refresh_live_config
+from server.identity.staff import can_assign_role
+from server.jobs import refresh_live_config
 from tests.admin.api import PASSWORD, admin, call, staff_token
 from tests.harness import Client, RunningServer, ServerFactory
 
@@ -91,7 +92,7 @@ async def test_deactivation_closes_every_socket_on_every_process(make_server: Se
     # The other process notices within its next one-second look at the config counters.
     assert there.sio.connected
     second.clock.advance(1.0)
-    await do_refresh_live_config(second.services)
+    await refresh_live_config(second.services)
     await until_disconnected(there)
     assert (await first.post("/api/login", {"username": "mia", "password": PASSWORD}))[0] == 401
     with pytest.raises(socketio.exceptions.ConnectionError):

@@ -1,4 +1,4 @@
-"""Moderation tests drive the review job by hand (run_escalation_tick), so the background tick is slowed."""
+"""Moderation tests drive the review jobs by hand, so their background tick is slowed."""
 from __future__ import annotations
 
 import pytest

@@ -7,7 +7,8 @@ import pytest
 import socketio
 
 from server.identity.roles import Role
-from server.identity.staff import do_refresh_live_config
+from server.jobs import refresh_live_config
+from server.storage.rooms import RoomStore
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
@@ -154,8 +155,36 @@ async def test_ban_closes_sockets_on_every_process(make_server: ServerFactory) -
     await until(lambda: not author.sio.connected)
     assert elsewhere.sio.connected, "the other process has not looked at the counters yet"
     second.clock.advance(1.0)
-    await do_refresh_live_config(second.services)
+    await refresh_live_config(second.services)
     await until(lambda: not elsewhere.sio.connected)
+
+
+async def test_kick_removes_the_person_on_every_process(make_server: ServerFactory) -> None:
+    first, second = await make_server(), await make_server()
+    mod = await staff(first)
+    author, author_id = await member(first)
+    elsewhere = await second.connect(second.services.signer.issue(author_id, 0))
+    assert (await elsewhere.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    item = await _item_for(first, mod, await say(author, "go away"))
+    assert (await mod.call("mod:kick", {"item_id": item["id"], "version": 1}))["ok"]
+    assert (await author.wait_for("room:removed"))["room"] == "anxiety"
+    async with second.services.db.read() as session:
+        room = await RoomStore(session).by_slug("anxiety")
+    assert room is not None and second.services.presence.get(room.id, author_id) is not None, \
+        "the other process has not looked at the counters yet"
+    second.clock.advance(1.0)
+    # The send path looks at the counters too; the tick must still act on what that look saw.
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    await refresh_live_config(second.services)
+    sent = await elsewhere.call("message:send", {"room": "anxiety", "text": "still here?", "client_msg_id": "k"})
+    assert sent["error"]["code"] == "not_member"
+    assert elsewhere.sio.connected, "a kick removes from the room; it does not sign the person out"
+    rejoined = await elsewhere.call("room:join", {"room": "anxiety", "accept_agreement": True})
+    assert rejoined["ok"]
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    assert (await elsewhere.call("message:send", {"room": "anxiety", "text": "back", "client_msg_id": "b"}))["ok"]
 
 
 async def test_moderators_cannot_act_on_staff_at_their_level(server: RunningServer) -> None:

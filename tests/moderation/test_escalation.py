@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 
 from server.identity.roles import Role
-from server.moderation.escalation import run_escalation_tick
+from server.moderation.escalation import escalate_unclaimed
 from tests.harness import RunningServer, ServerFactory
 from tests.moderation.factories import member, staff
 
@@ -57,10 +57,10 @@ async def test_unclaimed_imminent_item_escalates_once_with_a_signed_webhook(make
     await asker.call("help:request", {"room": "anxiety"})
     item = (await watching.wait_for("flag:new"))["item"]
     server.clock.advance(59)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     assert receiver.calls == [] and not watching.received("flag:escalated")
     server.clock.advance(2)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     for client in (watching, away_admin):
         escalated = await client.wait_for("flag:escalated")
         assert escalated["item"]["id"] == item["id"] and escalated["item"]["escalated_at"]
@@ -73,7 +73,7 @@ async def test_unclaimed_imminent_item_escalates_once_with_a_signed_webhook(make
     assert sent["event"] == "crisis.escalated" and sent["item"]["id"] == item["id"]
     assert set(sent["item"]) == {"id", "kind", "severity", "priority", "room", "created_at", "escalated_at"}
     server.clock.advance(120)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     assert len(receiver.calls) == 1 and server.services.moderation.metrics.escalations == 1
 
 
@@ -89,7 +89,7 @@ async def test_a_claimed_or_lower_item_does_not_escalate(make_server: ServerFact
     reporter, _ = await member(server)
     await reporter.call("message:report", {"message_id": message["message"]["id"], "reason": "crisis"})
     server.clock.advance(3600)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     assert receiver.calls == [] and not mod.received("flag:escalated")
 
 
@@ -101,7 +101,7 @@ async def test_webhook_failure_is_counted_and_alerts_still_go_out(make_server: S
     asker, _ = await member(server)
     await asker.call("help:request", {})
     server.clock.advance(61)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     await mod.wait_for("flag:escalated")
     assert server.services.moderation.metrics.webhook_failures == 1
 
@@ -111,7 +111,7 @@ async def test_escalation_without_webhook_configured(server: RunningServer) -> N
     asker, _ = await member(server)
     await asker.call("help:request", {})
     server.clock.advance(61)
-    await run_escalation_tick(server.services)
+    await escalate_unclaimed(server.services)
     escalated = await admin.wait_for("flag:escalated")
     assert escalated["item"]["kind"] == "help"
     audit = await admin.call("mod:queue", {})

@@ -5,7 +5,7 @@ import asyncio
 from typing import Any
 
 from server.identity.roles import Role
-from server.moderation.escalation import run_escalation_tick
+from server.moderation.escalation import release_abandoned_claims
 from tests.harness import Client, RunningServer
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
@@ -142,10 +142,10 @@ async def test_claims_of_a_moderator_who_left_are_released_after_the_timeout(ser
     await ann.close()
     await until(lambda: bool(server.services.moderation.offline_since))
     server.clock.advance(server.services.settings.claim_release_after - 1)
-    await run_escalation_tick(server.services)
+    await release_abandoned_claims(server.services)
     assert (await bob.call("mod:queue", {}))["items"][0]["status"] == "claimed"
     server.clock.advance(2)
-    await run_escalation_tick(server.services)
+    await release_abandoned_claims(server.services)
     released = await bob.wait_for("flag:updated", lambda e: e["item"]["status"] == "pending")
     assert released["item"]["claimed_by"] is None
     assert server.services.moderation.metrics.claims_released == 1
@@ -160,6 +160,6 @@ async def test_a_moderator_with_another_tab_open_keeps_their_claims(server: Runn
     await ann.close()
     await until(lambda: server.services.online.connection_count(ann_id) == 1)
     server.clock.advance(server.services.settings.claim_release_after + 1)
-    await run_escalation_tick(server.services)
+    await release_abandoned_claims(server.services)
     queue = await second_tab.call("mod:queue", {})
     assert queue["items"][0]["status"] == "claimed"

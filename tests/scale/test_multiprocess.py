@@ -2,9 +2,18 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
-from tests.processes import Cluster, eventually, redis_url
+import aiohttp
+
+from server.clock import SystemClock
+from server.identity.accounts import do_create_staff
+from server.identity.roles import Role
+from server.storage.database import Database
+from tests.harness import Client
+from tests.moderation.factories import PASSWORD
+from tests.processes import Cluster, ServerProcess, eventually, redis_url
 
 
 async def _online(client: Any, room: str = "anxiety") -> int:
@@ -95,3 +104,41 @@ async def test_rate_limits_are_shared_by_all_processes(cluster: Cluster) -> None
                            for r in refused)
     metrics = await two.text("/metrics")
     assert 'peerchat_rate_limited_total{action="send_message"}' in metrics
+
+
+async def _moderator(cluster: Cluster, server: ServerProcess) -> Client:
+    db = Database.from_url(cluster.database_url)
+    try:
+        await do_create_staff(db, SystemClock(), role=Role.MODERATOR, username="mo", password=PASSWORD)
+    finally:
+        await db.close()
+    async with aiohttp.ClientSession() as http:
+        async with http.post(server.url + "/api/login", json={"username": "mo", "password": PASSWORD}) as response:
+            body = await response.json()
+            assert response.status == 200, body
+    mod = await cluster.track(await server.client(body["token"]))
+    assert (await mod.call("mod:subscribe", {}))["ok"]
+    return mod
+
+
+async def test_a_kick_on_one_process_removes_the_person_from_the_room_on_every_process(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url())
+    mod = await _moderator(cluster, one)
+    watcher = await cluster.track(await one.joined())
+    author = await cluster.track(await two.joined())
+    sent = await author.call("message:send", {"room": "anxiety", "text": "go away", "client_msg_id": "k1"})
+    await watcher.wait_for("message:new", lambda m: m["id"] == sent["message"]["id"])
+    await watcher.call("message:report", {"message_id": sent["message"]["id"], "reason": "harassment"})
+    item = (await mod.wait_for("flag:new"))["item"]
+    await eventually(lambda: _on(one, 2))  # process one sees the author (on two) in the room
+
+    kicked = await mod.call("mod:kick", {"item_id": item["id"], "version": item["version"]})
+    assert kicked["ok"], kicked
+    asked = time.monotonic()
+    assert (await author.wait_for("room:removed"))["room"] == "anxiety"
+    await watcher.wait_for("member:left", lambda e: e["member"]["id"] == kicked["kicked"]["user_id"])
+    took = time.monotonic() - asked
+    assert took < 2.0, took  # one look at the counters (1 s) and one presence notice, with slack
+    again = await author.call("message:send", {"room": "anxiety", "text": "still here?", "client_msg_id": "k2"})
+    assert again["error"]["code"] == "not_member"
+    assert author.sio.connected

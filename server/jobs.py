@@ -1,0 +1,66 @@
+"""The periodic jobs of a server process, and where each one runs.
+
+Once per deployment, in the process that holds the jobs lease (shared/lease.py); in every process when
+there is no Redis to hold a lease in, or Redis does not answer (each job is idempotent):
+- retention_purge: deletes expired rows of the shared database; one scan is the whole job.
+- review_escalation: re-alerts every moderator and POSTs the on-call webhook; once per item, not once
+  per process.
+- session_transitions: moves scheduled sessions on in the shared database and announces each move
+  through the broadcaster, which already reaches every process.
+
+In every process, because each acts on what only that process holds in memory:
+- live_config: reloads this process's cached rules and resources, and closes or removes this process's
+  connections of people banned, deactivated or kicked by another process.
+- claim_release: hands back the claims of moderators who went offline from this process; only this
+  process saw them go.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+from .background import always, periodic
+from .identity.staff import close_deactivated_here
+from .metrics import JOBS_LEADER
+from .moderation.escalation import escalate_unclaimed, release_abandoned_claims
+from .moderation.live_config import KICKS, STAFF
+from .moderation.people import remove_kicked_here
+from .rooms.retention import do_purge_expired
+from .rooms.sessions.lifecycle import run_session_tick
+from .services import Services
+from .shared.lease import JobLease
+from .shared.link import RedisLink
+
+
+async def refresh_live_config(svc: Services) -> None:
+    """The once-a-second look at the live-config counters, and what this process does when one moved."""
+    await svc.live.refresh(svc.db, svc.clock.now())
+    changed = svc.live.take_moved()
+    if STAFF in changed:
+        await close_deactivated_here(svc)
+    if KICKS in changed:
+        await remove_kicked_here(svc)
+
+
+@contextlib.asynccontextmanager
+async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]:
+    settings = svc.settings
+    lease = JobLease(link) if link is not None else None
+    once = lease.runs_jobs if lease is not None else always
+    JOBS_LEADER.set_function(lambda: float(once()))
+    async with contextlib.AsyncExitStack() as jobs:
+        if lease is not None:
+            await lease.start()
+            jobs.push_async_callback(lease.release)
+        await jobs.enter_async_context(periodic(
+            "retention_purge", settings.purge_interval,
+            lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days), once))
+        await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
+                                                lambda: escalate_unclaimed(svc), once))
+        if settings.session_tick_seconds:
+            await jobs.enter_async_context(periodic("session_transitions", settings.session_tick_seconds,
+                                                    lambda: run_session_tick(svc), once))
+        await jobs.enter_async_context(periodic("live_config", svc.live.max_age, lambda: refresh_live_config(svc)))
+        await jobs.enter_async_context(periodic("claim_release", settings.review_tick,
+                                                lambda: release_abandoned_claims(svc)))
+        yield
