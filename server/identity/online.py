@@ -34,5 +34,9 @@ class OnlineUsers:
     def user_ids(self) -> list[str]:
         return list(self._sids)
 
+    def anywhere(self, user_id: str) -> bool:
+        """Whether this person has a connection on any process of the deployment (here: this one)."""
+        return user_id in self._sids
+
     def connection_count(self, user_id: str) -> int:
         return len(self._sids.get(user_id, ()))

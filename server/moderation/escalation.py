@@ -81,9 +81,14 @@ async def _post_webhook(svc: Services, shape: dict[str, Any], now: float) -> Non
 
 
 async def release_abandoned_claims(svc: Services) -> int:
-    """Claims of moderators offline longer than claim_release_after go back to the team."""
+    """Claims of moderators offline longer than claim_release_after go back to the team. A moderator who
+    left this process but is still connected to another is not gone: that process releases their claims
+    when they leave it too."""
     now = svc.clock.now()
-    gone = svc.moderation.offline_before(now - svc.settings.claim_release_after)
+    left_here = svc.moderation.offline_before(now - svc.settings.claim_release_after)
+    elsewhere = [user_id for user_id in left_here if svc.online.anywhere(user_id)]
+    svc.moderation.forget_offline(elsewhere)
+    gone = [user_id for user_id in left_here if user_id not in elsewhere]
     if not gone:
         return 0
     async with svc.db.transaction() as tx:

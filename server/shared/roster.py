@@ -91,3 +91,7 @@ class SharedOnline(OnlineUsers):
             return local
         remote = self.mirror.remote(ONLINE_GROUP).get(pseudonym_key(pseudonym))
         return remote[0] if remote else None
+
+    def anywhere(self, user_id: str) -> bool:
+        return super().anywhere(user_id) or any(user_id in values
+                                                for values in self.mirror.remote(ONLINE_GROUP).values())

@@ -106,19 +106,27 @@ async def test_rate_limits_are_shared_by_all_processes(cluster: Cluster) -> None
     assert 'peerchat_rate_limited_total{action="send_message"}' in metrics
 
 
-async def _moderator(cluster: Cluster, server: ServerProcess) -> Client:
+async def _moderator_token(cluster: Cluster, server: ServerProcess, username: str = "mo") -> str:
     db = Database.from_url(cluster.database_url)
     try:
-        await do_create_staff(db, SystemClock(), role=Role.MODERATOR, username="mo", password=PASSWORD)
+        await do_create_staff(db, SystemClock(), role=Role.MODERATOR, username=username, password=PASSWORD)
     finally:
         await db.close()
     async with aiohttp.ClientSession() as http:
-        async with http.post(server.url + "/api/login", json={"username": "mo", "password": PASSWORD}) as response:
+        async with http.post(server.url + "/api/login", json={"username": username, "password": PASSWORD}) as response:
             body = await response.json()
             assert response.status == 200, body
-    mod = await cluster.track(await server.client(body["token"]))
+    return str(body["token"])
+
+
+async def _subscribed(cluster: Cluster, server: ServerProcess, token: str) -> Client:
+    mod = await cluster.track(await server.client(token))
     assert (await mod.call("mod:subscribe", {}))["ok"]
     return mod
+
+
+async def _moderator(cluster: Cluster, server: ServerProcess, username: str = "mo") -> Client:
+    return await _subscribed(cluster, server, await _moderator_token(cluster, server, username))
 
 
 async def test_a_kick_on_one_process_removes_the_person_from_the_room_on_every_process(cluster: Cluster) -> None:
@@ -142,3 +150,27 @@ async def test_a_kick_on_one_process_removes_the_person_from_the_room_on_every_p
     again = await author.call("message:send", {"room": "anxiety", "text": "still here?", "client_msg_id": "k2"})
     assert again["error"]["code"] == "not_member"
     assert author.sio.connected
+
+
+async def test_a_moderator_still_connected_to_another_process_keeps_their_claims(cluster: Cluster) -> None:
+    one, two = await cluster.start(2, redis_url(), PEERCHAT_CLAIM_RELEASE_SECONDS="10")
+    token = await _moderator_token(cluster, one)
+    on_one, on_two = await _subscribed(cluster, one, token), await _subscribed(cluster, two, token)
+    colleague = await _moderator(cluster, one, "colleague")
+    reporter = await cluster.track(await one.joined())
+    author = await cluster.track(await one.joined())
+    sent = await author.call("message:send", {"room": "anxiety", "text": "whatever", "client_msg_id": "c1"})
+    await reporter.wait_for("message:new", lambda m: m["id"] == sent["message"]["id"])
+    await reporter.call("message:report", {"message_id": sent["message"]["id"], "reason": "harassment"})
+    item = (await colleague.wait_for("flag:new"))["item"]
+    assert (await on_two.call("mod:claim", {"item_id": item["id"], "version": item["version"]}))["ok"]
+
+    await on_two.close()  # process two sees them leave; process one still has them
+    await asyncio.sleep(13)  # past the 10 s release timeout and a tick of every process's job
+    queue = await colleague.call("mod:queue", {})
+    assert [i["status"] for i in queue["items"] if i["id"] == item["id"]] == ["claimed"]
+
+    await on_one.close()
+    released = await colleague.wait_for("flag:updated", lambda e: e["item"]["id"] == item["id"]
+                                        and e["item"]["status"] == "pending", timeout=20)
+    assert released["item"]["claimed_by"] is None
