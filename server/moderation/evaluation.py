@@ -14,7 +14,7 @@ from .normalize import normalize
 from .pipeline import review
 from .policy import RoomPolicy, SenderContext
 from .profanity import find_words, word_lists
-from .verdict import FlagKind, Verdict
+from .verdict import FlagKind, Severity, Verdict
 
 _POLICY = RoomPolicy()
 _SENDER = SenderContext()
@@ -66,6 +66,12 @@ def _rate(texts: Iterable[str], hit: Callable[[Verdict], bool]) -> tuple[float, 
 
 def _has(*kinds: FlagKind) -> Callable[[Verdict], bool]:
     return lambda verdict: any(flag.kind in kinds for flag in verdict.flags)
+
+
+def _urgent(verdict: Verdict) -> bool:
+    """A crisis flag above the concerning tier: the high and imminent flags a moderator sees first."""
+    flag = verdict.flag_of(FlagKind.CRISIS)
+    return flag is not None and flag.severity.rank >= Severity.HIGH.rank
 
 
 def _line(name: str, value: float, count: int, target: str) -> None:
@@ -153,6 +159,8 @@ def run_all(data: Path) -> int:
     depression = [_post(r) for r in sdcnl if r["label"] == "depression"]
     _line("SDCNL r/SuicideWatch posts flagged (recall)", *_rate(suicidewatch, crisis), ">= 0.90")
     _line("SDCNL r/depression posts flagged", *_rate(depression, crisis), "report, aim <= 0.40")
+    _line("  r/SuicideWatch flagged high or imminent", *_rate(suicidewatch, _urgent), "report")
+    _line("  r/depression flagged high or imminent", *_rate(depression, _urgent), "report")
     _line("Davidson 'neither' tweets flagged", *_rate(neither, crisis), "<= 0.03")
     print("profanity and abuse")
     rude = _has(FlagKind.PROFANITY, FlagKind.ABUSE)

@@ -60,9 +60,11 @@ def word_lists() -> WordLists:
     innocent = frozenset(normalize(w).text for w in _words("innocent.txt"))
     pairs = frozenset(tuple(normalize(line).text.split()) for line in read_lines("innocent_pairs.txt"))
     foreign: dict[str, frozenset[str]] = {}
-    for line in read_lines("other_languages.txt"):
+    for line in read_lines("other_languages.txt") + read_lines("other_senses.txt"):
         words, _, cues = line.partition(":")
-        foreign.update(dict.fromkeys(words.split(), frozenset(normalize(c).text for c in cues.split())))
+        folded = frozenset(normalize(c).text for c in cues.split())
+        for word in (normalize(w).text for w in words.split()):  # "coon" is looked up as typed: "con"
+            foreign[word] = foreign.get(word, frozenset()) | folded
     return WordLists(frozenset(kept), slurs, exempt, innocent, pairs, foreign)  # type: ignore[arg-type]
 
 
