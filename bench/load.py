@@ -169,12 +169,14 @@ async def run_target(kind: str, args: argparse.Namespace, spec: dict[str, Any]) 
                 sizes = {room: room_of.count(room) for room in set(room_of)}
                 senders = [(clients[i], room_of[i]) for i in range(spec["senders"])]
                 print(HEADER, flush=True)
+                target.toggle_profile()
                 for n, rate in enumerate(args.steps or spec["steps"]):
                     step = await run_step(target, load, senders, sizes, rate, args.step_seconds, f"{kind}{n}")
                     print(step.row(), flush=True)
                     steps.append(step)
                     if step.p99 > 1.0 or step.lost > step.offered:  # saturated: stop climbing
                         break
+                target.toggle_profile()
             await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
             return steps
     finally:

@@ -15,7 +15,7 @@ from collections import Counter
 
 from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .batching import Batcher
 from .database import Database
@@ -54,18 +54,21 @@ class MessageWriter:
             return exc
 
     async def _commit(self, messages: list[Message]) -> list[Message]:
-        async with self.db.transaction() as tx:
-            session = tx.session
-            found = await session.execute(_STORED, {"keys": [_key(m) for m in messages]})
-            stored: dict[Key, Message] = {_key(m): m for m in found.scalars()}
+        async with self.db.core_transaction() as connection:
+            found = await connection.execute(_STORED, {"keys": [_key(m) for m in messages]})
+            stored: dict[Key, Message] = {}
+            for row in found:
+                # Only a resend finds anything: the ORM object is built for it alone.
+                again = Message(**row._mapping)
+                stored[_key(again)] = again
             fresh = []
             for message in messages:
                 if _key(message) not in stored:
                     stored[_key(message)] = message
                     fresh.append(message)
             if fresh:
-                await _take_seqs(session, fresh)
-                await session.execute(insert(_MESSAGES), [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
+                await _take_seqs(connection, fresh)
+                await connection.execute(_INSERT, [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
         return [stored[_key(m)] for m in messages]
 
 
@@ -74,20 +77,27 @@ class MessageWriter:
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 _ROOMS: Table = Room.__table__  # type: ignore[assignment]
 _COLUMNS = [c.key for c in _MESSAGES.columns]
-_STORED = select(Message).where(tuple_(Message.room_id, Message.sender_id, Message.client_msg_id)
-                                .in_(bindparam("keys", expanding=True)))
+_KEY_COLUMNS = tuple_(_MESSAGES.c.room_id, _MESSAGES.c.sender_id, _MESSAGES.c.client_msg_id)
+_STORED = select(_MESSAGES).where(_KEY_COLUMNS.in_(bindparam("keys", expanding=True)))
+_INSERT = insert(_MESSAGES)
 _ADVANCE = update(_ROOMS).where(_ROOMS.c.id == bindparam("room")).values(last_seq=_ROOMS.c.last_seq + bindparam("n"))
+_ADVANCE_ONE = _ADVANCE.returning(_ROOMS.c.last_seq)
 _LAST_SEQS = select(_ROOMS.c.id, _ROOMS.c.last_seq).where(_ROOMS.c.id.in_(bindparam("rooms", expanding=True)))
 
 
-async def _take_seqs(session: AsyncSession, messages: list[Message]) -> None:
-    """Advance every room in the batch (one executemany, under the rows' lock), then read where each now
-    stands; messages get gapless seqs in arrival order."""
+async def _take_seqs(connection: AsyncConnection, messages: list[Message]) -> None:
+    """Advance every room in the batch (under the rows' lock), then learn where each now stands; messages
+    get gapless seqs in arrival order. One room (the usual batch in group rooms) is one statement."""
     counts = Counter(m.room_id for m in messages)
-    # Rooms in a fixed order: two processes' batches lock the same rows in the same order, never a deadlock.
-    await session.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
-    found = await session.execute(_LAST_SEQS, {"rooms": list(counts)})
-    next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
+    if len(counts) == 1:
+        [(room_id, n)] = counts.items()
+        last = (await connection.execute(_ADVANCE_ONE, {"room": room_id, "n": n})).scalar_one()
+        next_seq = {room_id: last - n + 1}
+    else:
+        # Rooms in a fixed order: two processes' batches lock the same rows in the same order, never a deadlock.
+        await connection.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
+        found = await connection.execute(_LAST_SEQS, {"rooms": list(counts)})
+        next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
     for message in messages:
         message.seq = next_seq[message.room_id]
         next_seq[message.room_id] += 1
