@@ -72,6 +72,14 @@ class Load:
     expected: dict[str, int] = field(default_factory=dict)
     received: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)
+
+    def on_ack(self, task: asyncio.Task[Any]) -> None:
+        """Counts sends not answered ok (by error code): a lost delivery is either one of these or a real loss."""
+        reply = None if task.cancelled() or task.exception() else task.result()
+        if not (isinstance(reply, dict) and reply.get("ok")):
+            code = reply.get("error", {}).get("code", "?") if isinstance(reply, dict) else "no-ack"
+            self.refused[code] = self.refused.get(code, 0) + 1
 
     def on_event(self, event: str, data: Any) -> None:
         if event != "message:new":
@@ -131,6 +139,7 @@ async def run_step(target: Target, load: Load, senders: list[tuple[WireClient, s
             keys.append(key)
             payload = {"room": room, "text": f"hello from {index}, number {n}", "client_msg_id": key}
             task = asyncio.create_task(client.call("message:send", payload))
+            task.add_done_callback(load.on_ack)
             pending.add(task)
             task.add_done_callback(pending.discard)
     await asyncio.gather(*(send(i, c, r) for i, (c, r) in enumerate(senders)))
@@ -173,6 +182,9 @@ async def run_target(kind: str, args: argparse.Namespace, spec: dict[str, Any]) 
                 for n, rate in enumerate(args.steps or spec["steps"]):
                     step = await run_step(target, load, senders, sizes, rate, args.step_seconds, f"{kind}{n}")
                     print(step.row(), flush=True)
+                    if load.refused:
+                        print(f"   sends not acknowledged ok: {load.refused}", flush=True)
+                        load.refused.clear()
                     steps.append(step)
                     if step.p99 > 1.0 or step.lost > step.offered:  # saturated: stop climbing
                         break
