@@ -4,9 +4,11 @@ Each caller hands over a Message and awaits its own outcome (storage/batching.py
 the one-message transaction:
 - sequence numbers per room are gapless and follow arrival order (taken under the room rows' lock);
 - a caller learns of success only after the commit, so nothing is broadcast that was not stored;
-- a resend (same sender, room, client_msg_id) gets the stored message, whether it was stored earlier or
-  is earlier in the same batch; if the batch still hits the unique constraint (a concurrent writer won),
-  each message is retried alone and only the duplicate sees the IntegrityError;
+- a resend (same sender, room, client_msg_id) earlier in the same batch gets that message; one stored
+  before (or by a concurrent writer) makes the batch hit the unique constraint: then each message is
+  retried alone and only the duplicate sees the IntegrityError (its caller answers with the stored one).
+  No lookup before the insert: resends are rare, and SQLite answered every form of a many-key lookup
+  by scanning the table or the product of the key columns' lists, which grew with the table and the batch;
 - a failure reaches every caller in the batch (nothing is silently lost).
 """
 from __future__ import annotations
@@ -36,8 +38,9 @@ class MessageWriter:
         self._batcher: Batcher[Message, Message] = Batcher(self._write_batch, max_batch)
 
     async def write(self, message: Message) -> Message:
-        """Store a visible message with the room's next seq; returns it, or the one already stored
-        under the same client_msg_id. Raises what storing raised (DomainError, IntegrityError)."""
+        """Store a visible message with the room's next seq; returns it, or the message with the same
+        client_msg_id earlier in its batch. Raises what storing raised (DomainError; IntegrityError when that
+        client_msg_id was stored before)."""
         return await self._batcher.submit(message)
 
     async def _write_batch(self, messages: list[Message]) -> list[Message | BaseException]:
@@ -54,27 +57,14 @@ class MessageWriter:
             return exc
 
     async def _commit(self, messages: list[Message]) -> list[Message]:
+        first: dict[Key, Message] = {}
+        for message in messages:
+            first.setdefault(_key(message), message)
+        fresh = list(first.values())
         async with self.db.core_transaction() as connection:
-            keys = {_key(m) for m in messages}
-            found = await connection.execute(_STORED, {"rooms": list({k[0] for k in keys}),
-                                                       "senders": list({k[1] for k in keys}),
-                                                       "ids": list({k[2] for k in keys})})
-            stored: dict[Key, Message] = {}
-            for row in found:
-                # Only a resend finds anything (the ORM object is built for it alone); the three lists can
-                # also match keys of other messages of the batch that were never stored together.
-                again = Message(**row._mapping)
-                if _key(again) in keys:
-                    stored[_key(again)] = again
-            fresh = []
-            for message in messages:
-                if _key(message) not in stored:
-                    stored[_key(message)] = message
-                    fresh.append(message)
-            if fresh:
-                await _take_seqs(connection, fresh)
-                await connection.execute(_INSERT, [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
-        return [stored[_key(m)] for m in messages]
+            await _take_seqs(connection, fresh)
+            await connection.execute(_INSERT, [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
+        return [first[_key(m)] for m in messages]
 
 
 # Built once with expanding parameters: statements assembled per batch left thousands of cyclic SQL
@@ -82,11 +72,6 @@ class MessageWriter:
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 _ROOMS: Table = Room.__table__  # type: ignore[assignment]
 _COLUMNS = [c.key for c in _MESSAGES.columns]
-# One IN list per column of the unique index, not a row-value IN: SQLite answers `(a, b, c) IN (VALUES ...)`
-# by scanning the whole table, which made every batch slower as the table grew.
-_STORED = select(_MESSAGES).where(_MESSAGES.c.sender_id.in_(bindparam("senders", expanding=True)),
-                                  _MESSAGES.c.room_id.in_(bindparam("rooms", expanding=True)),
-                                  _MESSAGES.c.client_msg_id.in_(bindparam("ids", expanding=True)))
 _INSERT = insert(_MESSAGES)
 _ADVANCE = update(_ROOMS).where(_ROOMS.c.id == bindparam("room")).values(last_seq=_ROOMS.c.last_seq + bindparam("n"))
 _ADVANCE_ONE = _ADVANCE.returning(_ROOMS.c.last_seq)
