@@ -73,6 +73,15 @@ class Database:
             raise _unavailable(exc) from exc
 
     @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """Reads on a bare connection, without an ORM session (see core_transaction)."""
+        try:
+            async with self.engine.connect() as connection:
+                yield connection
+        except (OperationalError, DBAPIError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One unit of work; callbacks registered with after_commit run once it has committed."""
         tx: Transaction
