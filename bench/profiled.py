@@ -22,9 +22,19 @@ class Toggle:
 
     def __call__(self, _signum: int, _frame: FrameType | None) -> None:
         if self.profiler is None:
-            self.profiler = cProfile.Profile() if self.path.endswith(".prof") else _sampler()
-            self.profiler.start() if hasattr(self.profiler, "start") else self.profiler.enable()
-            return
+            self.start()
+        else:
+            self.stop()
+
+    def start(self) -> None:
+        if self.path.endswith(".prof"):
+            self.profiler = cProfile.Profile()
+            self.profiler.enable()
+        else:
+            self.profiler = _sampler()
+            self.profiler.start()
+
+    def stop(self) -> None:
         if isinstance(self.profiler, cProfile.Profile):
             self.profiler.disable()
             self.profiler.dump_stats(self.path)
