@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -75,22 +75,25 @@ _COLUMNS = [c.key for c in _MESSAGES.columns]
 # RETURNING makes SQLAlchemy send one multi-row INSERT ("insertmanyvalues") instead of an executemany, whose
 # every row costs the database thread a turn at the GIL from the busy event loop.
 _INSERT = insert(_MESSAGES).returning(_MESSAGES.c.id)
-# Rooms advanced by the same count share one statement that also returns where each now stands.
-_ADVANCE = (update(_ROOMS).where(_ROOMS.c.id.in_(bindparam("rooms", expanding=True)))
-            .values(last_seq=_ROOMS.c.last_seq + bindparam("n")).returning(_ROOMS.c.id, _ROOMS.c.last_seq))
+_ADVANCE = update(_ROOMS).where(_ROOMS.c.id == bindparam("room")).values(last_seq=_ROOMS.c.last_seq + bindparam("n"))
+_ADVANCE_ONE = _ADVANCE.returning(_ROOMS.c.last_seq)
+_LAST_SEQS = select(_ROOMS.c.id, _ROOMS.c.last_seq).where(_ROOMS.c.id.in_(bindparam("rooms", expanding=True)))
 
 
 async def _take_seqs(connection: AsyncConnection, messages: list[Message]) -> None:
-    """Advance every room in the batch (under the rows' lock) and learn where each now stands; messages get
-    gapless seqs in arrival order. Usually one statement: in a batch most rooms have the same count."""
+    """Advance every room in the batch (under the rows' lock), then learn where each now stands; messages
+    get gapless seqs in arrival order. One room (the usual batch in group rooms) is one statement."""
     counts = Counter(m.room_id for m in messages)
-    by_count: dict[int, list[str]] = {}
-    for room_id, n in counts.items():
-        by_count.setdefault(n, []).append(room_id)
-    next_seq: dict[str, int] = {}
-    for n, rooms in sorted(by_count.items()):
-        for room_id, last in await connection.execute(_ADVANCE, {"rooms": sorted(rooms), "n": n}):
-            next_seq[room_id] = last - n + 1
+    if len(counts) == 1:
+        [(room_id, n)] = counts.items()
+        last = (await connection.execute(_ADVANCE_ONE, {"room": room_id, "n": n})).scalar_one()
+        next_seq = {room_id: last - n + 1}
+    else:
+        # Rooms in a fixed order, one row at a time: two processes' batches lock the same rows in the same
+        # order, never a deadlock (an UPDATE ... WHERE id IN (...) locks them in whatever order it scans).
+        await connection.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
+        found = await connection.execute(_LAST_SEQS, {"rooms": list(counts)})
+        next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
     for message in messages:
         message.seq = next_seq[message.room_id]
         next_seq[message.room_id] += 1
