@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,6 +49,12 @@ class Target:
             body = await response.json()
             assert response.status == 201, body
             return {"token": body["token"]}
+
+    def toggle_profile(self) -> None:
+        """Starts or stops recording in a peerchat run under BENCH_PROFILE (bench/profiled.py)."""
+        if self.kind == "peerchat" and os.environ.get("BENCH_PROFILE"):
+            for proc in self.procs:
+                os.kill(proc.pid, signal.SIGUSR1)
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -111,7 +118,8 @@ async def start_target(kind: str, args: argparse.Namespace, *, processes: int, r
                    PEERCHAT_LOG_LEVEL="WARNING", PEERCHAT_ALLOWED_ORIGINS="http://bench.test")
         if processes > 1:
             env.update(PEERCHAT_REDIS_URL=args.redis_url, PEERCHAT_REDIS_PREFIX=f"bench{uuid.uuid4().hex[:6]}")
-        command = [sys.executable, "-m", "server", "serve", "--port"]
+        profiled = [str(ROOT / "bench" / "profiled.py")] if os.environ.get("BENCH_PROFILE") else ["-m", "server"]
+        command = [sys.executable, *profiled, "serve", "--port"]
     else:
         command = [sys.executable, str(ROOT / "bench" / "relay.py")] + (["--tuned"] if kind == "relay-tuned" else [])
         command.append("--port")

@@ -12,7 +12,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from ..errors import DomainError, ErrorCode
 
@@ -73,6 +73,15 @@ class Database:
             raise _unavailable(exc) from exc
 
     @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """Reads on a bare connection, without an ORM session (see core_transaction)."""
+        try:
+            async with self.engine.connect() as connection:
+                yield connection
+        except (OperationalError, DBAPIError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         """One unit of work; callbacks registered with after_commit run once it has committed."""
         tx: Transaction
@@ -86,6 +95,17 @@ class Database:
             raise _unavailable(exc) from exc
         for callback in tx._after_commit:
             await callback()
+
+    @asynccontextmanager
+    async def core_transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction on a bare connection, without an ORM session: the per-batch cost of the hot path
+        (a session, its identity map and ORM execution) was larger than the statements themselves."""
+        try:
+            async with self._writer():
+                async with self.engine.begin() as connection:
+                    yield connection
+        except (OperationalError, OSError) as exc:
+            raise _unavailable(exc) from exc
 
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[None]:

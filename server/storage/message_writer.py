@@ -4,18 +4,20 @@ Each caller hands over a Message and awaits its own outcome (storage/batching.py
 the one-message transaction:
 - sequence numbers per room are gapless and follow arrival order (taken under the room rows' lock);
 - a caller learns of success only after the commit, so nothing is broadcast that was not stored;
-- a resend (same sender, room, client_msg_id) gets the stored message, whether it was stored earlier or
-  is earlier in the same batch; if the batch still hits the unique constraint (a concurrent writer won),
-  each message is retried alone and only the duplicate sees the IntegrityError;
+- a resend (same sender, room, client_msg_id) earlier in the same batch gets that message; one stored
+  before (or by a concurrent writer) makes the batch hit the unique constraint: then each message is
+  retried alone and only the duplicate sees the IntegrityError (its caller answers with the stored one).
+  No lookup before the insert: resends are rare, and SQLite answered every form of a many-key lookup
+  by scanning the table or the product of the key columns' lists, which grew with the table and the batch;
 - a failure reaches every caller in the batch (nothing is silently lost).
 """
 from __future__ import annotations
 
 from collections import Counter
 
-from sqlalchemy import Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from .batching import Batcher
 from .database import Database
@@ -36,8 +38,9 @@ class MessageWriter:
         self._batcher: Batcher[Message, Message] = Batcher(self._write_batch, max_batch)
 
     async def write(self, message: Message) -> Message:
-        """Store a visible message with the room's next seq; returns it, or the one already stored
-        under the same client_msg_id. Raises what storing raised (DomainError, IntegrityError)."""
+        """Store a visible message with the room's next seq; returns it, or the message with the same
+        client_msg_id earlier in its batch. Raises what storing raised (DomainError; IntegrityError when that
+        client_msg_id was stored before)."""
         return await self._batcher.submit(message)
 
     async def _write_batch(self, messages: list[Message]) -> list[Message | BaseException]:
@@ -54,19 +57,14 @@ class MessageWriter:
             return exc
 
     async def _commit(self, messages: list[Message]) -> list[Message]:
-        async with self.db.transaction() as tx:
-            session = tx.session
-            found = await session.execute(_STORED, {"keys": [_key(m) for m in messages]})
-            stored: dict[Key, Message] = {_key(m): m for m in found.scalars()}
-            fresh = []
-            for message in messages:
-                if _key(message) not in stored:
-                    stored[_key(message)] = message
-                    fresh.append(message)
-            if fresh:
-                await _take_seqs(session, fresh)
-                await session.execute(insert(_MESSAGES), [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
-        return [stored[_key(m)] for m in messages]
+        first: dict[Key, Message] = {}
+        for message in messages:
+            first.setdefault(_key(message), message)
+        fresh = list(first.values())
+        async with self.db.core_transaction() as connection:
+            await _take_seqs(connection, fresh)
+            await connection.execute(_INSERT, [{c: getattr(m, c) for c in _COLUMNS} for m in fresh])
+        return [first[_key(m)] for m in messages]
 
 
 # Built once with expanding parameters: statements assembled per batch left thousands of cyclic SQL
@@ -74,20 +72,28 @@ class MessageWriter:
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 _ROOMS: Table = Room.__table__  # type: ignore[assignment]
 _COLUMNS = [c.key for c in _MESSAGES.columns]
-_STORED = select(Message).where(tuple_(Message.room_id, Message.sender_id, Message.client_msg_id)
-                                .in_(bindparam("keys", expanding=True)))
+# RETURNING makes SQLAlchemy send one multi-row INSERT ("insertmanyvalues") instead of an executemany, whose
+# every row costs the database thread a turn at the GIL from the busy event loop.
+_INSERT = insert(_MESSAGES).returning(_MESSAGES.c.id)
 _ADVANCE = update(_ROOMS).where(_ROOMS.c.id == bindparam("room")).values(last_seq=_ROOMS.c.last_seq + bindparam("n"))
+_ADVANCE_ONE = _ADVANCE.returning(_ROOMS.c.last_seq)
 _LAST_SEQS = select(_ROOMS.c.id, _ROOMS.c.last_seq).where(_ROOMS.c.id.in_(bindparam("rooms", expanding=True)))
 
 
-async def _take_seqs(session: AsyncSession, messages: list[Message]) -> None:
-    """Advance every room in the batch (one executemany, under the rows' lock), then read where each now
-    stands; messages get gapless seqs in arrival order."""
+async def _take_seqs(connection: AsyncConnection, messages: list[Message]) -> None:
+    """Advance every room in the batch (under the rows' lock), then learn where each now stands; messages
+    get gapless seqs in arrival order. One room (the usual batch in group rooms) is one statement."""
     counts = Counter(m.room_id for m in messages)
-    # Rooms in a fixed order: two processes' batches lock the same rows in the same order, never a deadlock.
-    await session.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
-    found = await session.execute(_LAST_SEQS, {"rooms": list(counts)})
-    next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
+    if len(counts) == 1:
+        [(room_id, n)] = counts.items()
+        last = (await connection.execute(_ADVANCE_ONE, {"room": room_id, "n": n})).scalar_one()
+        next_seq = {room_id: last - n + 1}
+    else:
+        # Rooms in a fixed order, one row at a time: two processes' batches lock the same rows in the same
+        # order, never a deadlock (an UPDATE ... WHERE id IN (...) locks them in whatever order it scans).
+        await connection.execute(_ADVANCE, [{"room": room_id, "n": n} for room_id, n in sorted(counts.items())])
+        found = await connection.execute(_LAST_SEQS, {"rooms": list(counts)})
+        next_seq = {room_id: last - counts[room_id] + 1 for room_id, last in found.all()}
     for message in messages:
         message.seq = next_seq[message.room_id]
         next_seq[message.room_id] += 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, literal, null, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Table, bindparam, exists, literal, null, select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import BindParameter, CompoundSelect
 
 from .admin_models import RuleMute
@@ -48,9 +48,9 @@ class SendGate:
         return await self._batcher.submit(Ask(slug, user_id, now))
 
     async def _look_batch(self, asks: list[Ask]) -> list[Gate | None | BaseException]:
-        async with self.db.read() as session:
-            rooms = await _rooms(session, {a.slug for a in asks})
-            blocks = await _blocks(session, {a.user_id for a in asks}, min(a.now for a in asks))
+        async with self.db.connect() as connection:
+            rooms = await _rooms(connection, {a.slug for a in asks})
+            blocks = await _blocks(connection, {a.user_id for a in asks}, min(a.now for a in asks))
         gates: list[Gate | None | BaseException] = []
         for ask in asks:
             found = rooms.get(ask.slug)
@@ -65,8 +65,11 @@ class SendGate:
 
 
 # Built once with expanding parameters, so a batch assembles no SQL elements (no garbage for the collector).
-_ROOMS = select(Room, exists().where(GroupSession.room_id == Room.id, GroupSession.state.in_(ACTIVE))).where(
-    Room.slug.in_(bindparam("slugs", expanding=True)), Room.archived_at.is_(None))
+# Core statements on a bare connection: an ORM session and its loading cost more than the reads themselves.
+_ROOM_TABLE: Table = Room.__table__  # type: ignore[assignment]
+_ROOMS = select(_ROOM_TABLE, exists().where(GroupSession.room_id == _ROOM_TABLE.c.id, GroupSession.state.in_(ACTIVE))
+                .label("session_active")).where(_ROOM_TABLE.c.slug.in_(bindparam("slugs", expanding=True)),
+                                                _ROOM_TABLE.c.archived_at.is_(None))
 _USERS: BindParameter[str] = bindparam("users", expanding=True)
 _BLOCKS: CompoundSelect[Any] = union_all(
     select(literal("closed"), User.id, null(), User.deactivated_at)
@@ -77,15 +80,20 @@ _BLOCKS: CompoundSelect[Any] = union_all(
     .where(RuleMute.user_id.in_(_USERS), RuleMute.until > bindparam("now")))
 
 
-async def _rooms(session: AsyncSession, slugs: set[str]) -> dict[str, tuple[Room, bool]]:
-    found = await session.execute(_ROOMS, {"slugs": list(slugs)})
-    return {room.slug: (room, bool(is_active)) for room, is_active in found.all()}
+async def _rooms(connection: AsyncConnection, slugs: set[str]) -> dict[str, tuple[Room, bool]]:
+    found = await connection.execute(_ROOMS, {"slugs": list(slugs)})
+    rooms = {}
+    for row in found:
+        columns = dict(row._mapping)
+        is_active = columns.pop("session_active")
+        rooms[row.slug] = (Room(**columns), bool(is_active))
+    return rooms
 
 
-async def _blocks(session: AsyncSession, users: set[str],
+async def _blocks(connection: AsyncConnection, users: set[str],
                   now: float) -> dict[str, list[tuple[str, str | None, float]]]:
     """Per user: closed accounts, mutes (room or everywhere) and rule mutes (room) that may still apply."""
     blocks: dict[str, list[tuple[str, str | None, float]]] = {}
-    for kind, user_id, room_id, until in (await session.execute(_BLOCKS, {"users": list(users), "now": now})).all():
+    for kind, user_id, room_id, until in (await connection.execute(_BLOCKS, {"users": list(users), "now": now})).all():
         blocks.setdefault(user_id, []).append((kind, room_id, until))
     return blocks
