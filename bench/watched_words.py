@@ -24,10 +24,10 @@ from bench.moderation import messages, report, timed  # noqa: E402
 def rules(count: int, texts: list[str]) -> tuple[Any, ...]:
     """Rules as communities write them, from words of the messages themselves (so some of them hit):
     mostly single words of middling frequency, a tenth two-word phrases, a tenth bounded patterns
-    (a stem and up to three more letters), a fifth of them for one room only, actions mixed."""
+    (a word less its last letter, then up to three letters), a fifth of them for one room only, actions mixed."""
     from server.moderation.watched import RuleAction, RuleKind, WatchedRule
 
-    counts = Counter(w for text in texts for w in re.findall(r"[a-z]{4,12}", text.lower()))
+    counts = Counter(w for text in texts for w in re.findall(r"[a-z]{5,12}", text.lower()))
     ranked = [word for word, _ in counts.most_common()]
     vocabulary = ranked[200:200 + 8 * count]  # past the everyday words, which no community would watch
     rng = random.Random(11)
@@ -37,7 +37,7 @@ def rules(count: int, texts: list[str]) -> tuple[Any, ...]:
         room = "room" if i % 5 == 0 else None
         action = rng.choice(actions)
         if i % 10 == 0:
-            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, word[:4] + r"\w{0,3}", action, room))
+            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, r"\b" + word[:-1] + r"\w{0,3}", action, room))
         elif i % 10 == 1:
             out.append(WatchedRule(f"f{i}", RuleKind.PHRASE, f"{word} {rng.choice(ranked[:300])}", action, room))
         else:
