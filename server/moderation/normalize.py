@@ -157,14 +157,14 @@ def fold_char(char: str) -> str:
 
 
 def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
-    """Fold every character; when each one folds to exactly one character (a curly quote, an accented
-    letter, an emoji) the index map is the identity and the text is folded by two translate passes."""
-    folded = _ASCII_FOLD(text)
-    if text.isascii() and "`" not in folded:
-        return folded, range(len(text)), range(1, len(text) + 1)
+    """Fold every character in one translate pass (over bytes for ASCII text); when each one folds to
+    exactly one character (a curly quote, an accented letter, an emoji) the index map is the identity."""
+    if text.isascii() and "`" not in text:
+        return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1)
     table = {ord(char): fold_char(char) for char in set(text) if not char.isascii() or char == "`"}
+    folded = text.translate(_ASCII_FOLD.mapping | table)
     if all(len(piece) == 1 for piece in table.values()):
-        return folded.translate(table), range(len(text)), range(1, len(text) + 1)
+        return folded, range(len(text)), range(1, len(text) + 1)
     # Some characters fold to none or several ("…" is "..."): the map steps over only those.
     uneven = sorted(
         index for code, piece in table.items() if len(piece) != 1 for index in _positions(text, chr(code))
@@ -176,7 +176,7 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         starts.extend([index] * len(table[ord(text[index])]))
         position = index + 1
     starts.extend(range(position, len(text)))
-    return folded.translate(table), starts, [s + 1 for s in starts]
+    return folded, starts, [s + 1 for s in starts]
 
 
 def _positions(text: str, char: str) -> Iterator[int]:

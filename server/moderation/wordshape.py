@@ -45,7 +45,7 @@ def word_shape(text: str) -> str | None:
     others = {char for char in set(text) if not char.isascii()}
     if any(char.isalnum() for char in others):
         return None
-    return f" {_SHAPE(text).translate(dict.fromkeys(map(ord, others), ' '))} "
+    return f" {_SHAPE(text.translate(dict.fromkeys(map(ord, others), ' ')))} "  # ASCII once they are spaces
 
 
 class WordStarts:
