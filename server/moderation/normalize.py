@@ -223,7 +223,7 @@ def _unleet(text: str) -> str:
 
 def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:
     """Collapse repeated letters to one, remembering how many there were."""
-    repeats = [match.span() for match in (_REPEAT_ASCII if text.isascii() else _REPEAT).finditer(text)]
+    repeats = list(map(re.Match.span, (_REPEAT_ASCII if text.isascii() else _REPEAT).finditer(text)))
     if not repeats:
         return Normalized(text, {}, _Source(starts, ends, repeats))
     pieces: list[str] = []
