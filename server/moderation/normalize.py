@@ -162,7 +162,7 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     if text.isascii() and "`" not in text:
         return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1)
     table = {ord(char): fold_char(char) for char in set(text) if not char.isascii() or char == "`"}
-    folded = text.translate(_ASCII_FOLD.mapping | table)
+    folded = _ASCII_FOLD(text, table)
     if all(len(piece) == 1 for piece in table.values()):
         return folded, range(len(text)), range(1, len(text) + 1)
     # Some characters fold to none or several ("…" is "..."): the map steps over only those.

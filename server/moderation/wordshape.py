@@ -24,10 +24,11 @@ class AsciiTable:
         self.mapping = dict(mapping)
         self._bytes = bytes(ord(self.mapping.get(c, chr(c))) for c in range(128)) + bytes(range(128, 256))
 
-    def __call__(self, text: str) -> str:
-        if text.isascii():
+    def __call__(self, text: str, others: Mapping[int, str] | None = None) -> str:
+        """The translated text; `others` maps more characters in the same pass (then always through the dict)."""
+        if not others and text.isascii():
             return text.encode("ascii").translate(self._bytes).decode("ascii")
-        return text.translate(self.mapping)
+        return text.translate({**self.mapping, **others} if others else self.mapping)
 
 
 _SHAPE = AsciiTable(
@@ -45,7 +46,7 @@ def word_shape(text: str) -> str | None:
     others = {char for char in set(text) if not char.isascii()}
     if any(char.isalnum() for char in others):
         return None
-    return f" {_SHAPE(text.translate(dict.fromkeys(map(ord, others), ' ')))} "  # ASCII once they are spaces
+    return f" {_SHAPE(text, dict.fromkeys(map(ord, others), ' '))} "
 
 
 class WordStarts:
@@ -69,11 +70,11 @@ class WordStarts:
         last = self._last  # read once: another thread may replace it meanwhile
         if text is last[0]:
             return last[1]
-        folded = self._ascii(text)
-        if not folded.isascii():
-            others = {c for c in set(folded) if not c.isascii() and not c.isalnum() and c not in self._keep}
-            if others:
-                folded = folded.translate(dict.fromkeys(map(ord, others), " "))
-        view = " " + folded
+        if text.isascii():
+            view = " " + self._ascii(text)
+        else:
+            keep = self._keep
+            others = {ord(c): " " for c in set(text) if not c.isascii() and not c.isalnum() and c not in keep}
+            view = " " + self._ascii(text, others)
         self._last = (text, view)
         return view
