@@ -1,7 +1,8 @@
 """Watched words: a community's own words, phrases and bounded patterns, with an action and exceptions.
 
 Pure. Rules are checked and compiled once per change into an immutable WatchedMatcher: one
-Aho-Corasick automaton for words and one RE2 set for phrases and patterns, so matching is linear in
+Aho-Corasick automaton for words (reporting only word starts, see wordshape.WordStarts, except for
+words a rule opens with *) and one RE2 set for phrases and patterns, so matching is linear in
 the message however many rules there are and no pattern can backtrack catastrophically. Everything
 matches the normalised text (server/moderation/normalize.py), the same as the built-in lists. This
 module must not read the database: the server hands compiled rules in through the RoomPolicy.

@@ -25,10 +25,21 @@ class AsciiTable:
         self._bytes = bytes(ord(self.mapping.get(c, chr(c))) for c in range(128)) + bytes(range(128, 256))
 
     def __call__(self, text: str, others: Mapping[int, str] | None = None) -> str:
-        """The translated text; `others` maps more characters in the same pass (then always through the dict)."""
-        if not others and text.isascii():
+        """The translated text, with `others` mapping more characters as if in the same pass.
+
+        Text is mostly ASCII with a few others (curly quotes, emoji): each is replaced in one C scan,
+        after which the text is often ASCII and takes the bytes path. That is the same as one pass when
+        the others are non-ASCII and their pieces ASCII that this table leaves alone; else one dict pass.
+        """
+        if others:
+            pieces = "".join(others.values())
+            if not pieces.isascii() or min(others) < 128 or self(pieces) != pieces:
+                return text.translate({**self.mapping, **others})
+            for code, piece in others.items():
+                text = text.replace(chr(code), piece)
+        if text.isascii():
             return text.encode("ascii").translate(self._bytes).decode("ascii")
-        return text.translate({**self.mapping, **others} if others else self.mapping)
+        return text.translate(self.mapping)
 
 
 _SHAPE = AsciiTable(

@@ -33,9 +33,10 @@ def test_index_map_is_valid(text: str) -> None:
 
 @given(TEXT | st.text(alphabet=st.characters(max_codepoint=127), max_size=100))
 def test_ascii_tables_translate_as_str_translate_does(text: str) -> None:
-    others = {ord(c): "x" for c in set(text) if c in "`\u0301ｓ"}
     assert _ASCII_FOLD(text) == text.translate(_ASCII_FOLD.mapping)
-    assert _ASCII_FOLD(text, others) == text.translate({**_ASCII_FOLD.mapping, **others})
+    for piece in ("x", "", "ab", "A", "\u00e9", "\n"):
+        others = {ord(c): piece for c in set(text) if c in "`\u0301ｓ\u200b"}
+        assert _ASCII_FOLD(text, others) == text.translate({**_ASCII_FOLD.mapping, **others})
 
 
 @given(st.text(alphabet="ab .-_*,/x@3\u00e9", max_size=40))
