@@ -16,11 +16,12 @@ from functools import lru_cache
 from confusable_homoglyphs.confusables import confusables_data
 
 from .verdict import Span
-from .wordshape import AsciiTable
+from .wordshape import ASCII, AsciiTable
 
 _ASCII_FOLD = AsciiTable(
     {c: " " for c in [*range(0x20), 0x7F]} | {ord(c): c.lower() for c in string.ascii_uppercase}
 )
+_ASCII_PLAIN = ASCII - {"`"}  # the ASCII characters that fold by _ASCII_FOLD alone
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
 # Letters split by at most two separators, three or more in a row ("s.h.i.t", "k i l l").
 _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(?![^\W_])")
@@ -161,7 +162,7 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     exactly one character (a curly quote, an accented letter, an emoji) the index map is the identity."""
     if text.isascii() and "`" not in text:
         return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1)
-    table = {ord(char): fold_char(char) for char in set(text) if not char.isascii() or char == "`"}
+    table = {ord(char): fold_char(char) for char in set(text) - _ASCII_PLAIN}
     folded = _ASCII_FOLD(text, table)
     if all(len(piece) == 1 for piece in table.values()):
         return folded, range(len(text)), range(1, len(text) + 1)

@@ -11,6 +11,9 @@ import string
 from collections.abc import Mapping
 
 
+ASCII = frozenset(map(chr, range(128)))  # set(text) - ASCII: a text's other characters, found in C
+
+
 class AsciiTable:
     """A str.translate table that maps ASCII characters to one ASCII character each.
 
@@ -54,7 +57,7 @@ def word_shape(text: str) -> str | None:
     regex may read as an ASCII one). Other non-ASCII characters (curly quotes, dashes, emoji) are spaces."""
     if text.isascii():
         return f" {_SHAPE(text)} "
-    others = {char for char in set(text) if not char.isascii()}
+    others = set(text) - ASCII
     if any(char.isalnum() for char in others):
         return None
     return f" {_SHAPE(text, dict.fromkeys(map(ord, others), ' '))} "
@@ -85,7 +88,7 @@ class WordStarts:
             view = " " + self._ascii(text)
         else:
             keep = self._keep
-            others = {ord(c): " " for c in set(text) if not c.isascii() and not c.isalnum() and c not in keep}
+            others = {ord(c): " " for c in set(text) - ASCII if not c.isalnum() and c not in keep}
             view = " " + self._ascii(text, others)
         self._last = (text, view)
         return view
