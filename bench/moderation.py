@@ -1,7 +1,8 @@
 """Speed of the moderation pipeline against better-profanity, on the same realistic messages in one run.
 
 Run: /work/venv/bin/python bench/moderation.py [--data DIR] [--sample N]
-Prints start-up time, messages/s, p50/p99 per message on chat-sized and on long messages, the ratio
+Prints start-up time, messages/s, p50/p99 per message on chat-sized and on long messages (chat ones
+also with 2,000 watched-word rules loaded, after timing their compile), the ratio
 to better-profanity's censor on the very same messages in the same run, and the worst case over
 adversarial 2000-character inputs. Compare ratios, not absolute numbers. The machine may be shared,
 so every figure is the median of --repeats timed passes over the same messages, after a warm-up pass.
@@ -114,6 +115,16 @@ def main() -> int:
     run = lambda t: review(t, policy, sender)  # noqa: E731  exactly what the server calls per message
     report("peerchat pipeline, chat messages", timed(run, texts, args.repeats))
     report("peerchat pipeline, long messages", timed(run, long, args.repeats))
+
+    from bench.watched_words import rules
+    from server.moderation.watched import WatchedMatcher, WatchedRules
+
+    start = time.perf_counter()
+    matcher = WatchedMatcher(rules(2000, texts), version=1)
+    print(f"recompile {len(matcher):,} watched rules              {time.perf_counter() - start:.3f} s (target < 1 s)")
+    watched = RoomPolicy(watched=WatchedRules(matcher, "room"))
+    with_rules = lambda t: review(t, watched, sender)  # noqa: E731
+    report(f"peerchat pipeline, chat, {len(matcher):,} watched rules", timed(with_rules, texts, args.repeats))
 
     from better_profanity import profanity
 

@@ -7,11 +7,13 @@ pipeline with and without the rules, on the same messages as bench/moderation.py
 from __future__ import annotations
 
 import argparse
-from typing import Any
 import random
+import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -19,21 +21,27 @@ sys.path.insert(0, str(ROOT))
 from bench.moderation import messages, report, timed  # noqa: E402
 
 
-def rules(count: int) -> tuple[Any, ...]:
-    """Mostly words (as communities write them), a tenth phrases, a tenth bounded patterns."""
+def rules(count: int, texts: list[str]) -> tuple[Any, ...]:
+    """Rules as communities write them, from words of the messages themselves (so some of them hit):
+    mostly single words of middling frequency, a tenth two-word phrases, a tenth bounded patterns
+    (a word less its last letter, then up to three letters), a fifth of them for one room only, actions mixed."""
     from server.moderation.watched import RuleAction, RuleKind, WatchedRule
 
+    counts = Counter(w for text in texts for w in re.findall(r"[a-z]{5,12}", text.lower()))
+    ranked = [word for word, _ in counts.most_common()]
+    vocabulary = ranked[200:200 + 8 * count]  # past the everyday words, which no community would watch
     rng = random.Random(11)
-    letters = "abcdefghijklmnopqrstuvwxyz"
+    actions = (RuleAction.FLAG, RuleAction.MASK, RuleAction.HOLD, RuleAction.BLOCK, RuleAction.ALLOW)
     out = []
-    for i in range(count):
-        word = "".join(rng.choice(letters) for _ in range(rng.randint(5, 10)))
+    for i, word in enumerate(rng.sample(vocabulary, count)):
+        room = "room" if i % 5 == 0 else None
+        action = rng.choice(actions)
         if i % 10 == 0:
-            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, word[:4] + r"\w{0,4}" + word[4:], RuleAction.FLAG))
+            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, r"\b" + word[:-1] + r"\w{0,3}", action, room))
         elif i % 10 == 1:
-            out.append(WatchedRule(f"f{i}", RuleKind.PHRASE, f"{word} {word[::-1]}", RuleAction.HOLD))
+            out.append(WatchedRule(f"f{i}", RuleKind.PHRASE, f"{word} {rng.choice(ranked[:300])}", action, room))
         else:
-            out.append(WatchedRule(f"w{i}", RuleKind.WORD, word, RuleAction.MASK))
+            out.append(WatchedRule(f"w{i}", RuleKind.WORD, word, action, room))
     return tuple(out)
 
 
@@ -49,12 +57,12 @@ def main() -> int:
     from server.moderation.policy import RoomPolicy, SenderContext
     from server.moderation.watched import WatchedMatcher, WatchedRules
 
-    loaded = rules(args.rules)
+    texts = messages(Path(args.data), args.sample)
+    loaded = rules(args.rules, texts)
     start = time.perf_counter()
     matcher = WatchedMatcher(loaded, version=1)
     print(f"recompile {len(matcher)} rules                      {time.perf_counter() - start:.3f} s (target < 1 s)")
     view = WatchedRules(matcher, "room")
-    texts = messages(Path(args.data), args.sample)
     sender = SenderContext()
     plain, watched = RoomPolicy(), RoomPolicy(watched=view)
     for text in texts[:200]:

@@ -31,6 +31,8 @@ _TLD = (
     r"info|biz|app|dev|ly|gg|tv|xyz|online|site)"
 )
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
+# What follows the @ of every _EMAIL match: starting with a literal, it is found without trying every position.
+_EMAIL_HINT = re.compile(r"@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
 _EMAIL_SPELLED = re.compile(
     r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*"
     r"(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
@@ -156,7 +158,8 @@ def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
     found: list[tuple[str, Span]] = []
     shape = word_shape(text)
     if "@" in text:
-        found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
+        if _EMAIL_HINT.search(text):
+            found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
         found += [("contact.handle", span) for span in _handles(text)]
     if _spelled_hint(text, shape):
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]

@@ -6,6 +6,7 @@ characters it came from, so masks and highlights land on what the person typed.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,11 +16,18 @@ from functools import lru_cache
 from confusable_homoglyphs.confusables import confusables_data
 
 from .verdict import Span
+from .wordshape import ASCII, AsciiTable
 
-_ASCII_FOLD = {c: " " for c in [*range(0x20), 0x7F]} | {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+_ASCII_FOLD = AsciiTable(
+    {c: " " for c in [*range(0x20), 0x7F]} | {ord(c): c.lower() for c in string.ascii_uppercase}
+)
+_ASCII_PLAIN = ASCII - {"`"}  # the ASCII characters that fold by _ASCII_FOLD alone
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
 # Letters split by at most two separators, three or more in a row ("s.h.i.t", "k i l l").
 _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(?![^\W_])")
+# What every _SPACED match holds (its last two letters and the separator before them), without the
+# look-behind that makes _SPACED try every position: a cheap test that most messages fail.
+_SPACED_HINT = re.compile(r"[ .\-_*,/]([^\W_])\1*[ .\-_*,/]{1,2}([^\W_])\2*(?![^\W_])")
 _SEPARATOR = re.compile(r"[ .\-_*,/]")
 _SEPARATORS = re.compile(r"[ .\-_*,/]{1,2}")
 _ONE_LETTER_WORDS = ("a", "i", "u")
@@ -150,14 +158,14 @@ def fold_char(char: str) -> str:
 
 
 def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
-    """Fold every character; when each one folds to exactly one character (a curly quote, an accented
-    letter, an emoji) the index map is the identity and the text is folded by two translate passes."""
-    folded = text.translate(_ASCII_FOLD)
-    if text.isascii() and "`" not in folded:
-        return folded, range(len(text)), range(1, len(text) + 1)
-    table = {ord(char): fold_char(char) for char in set(text) if not char.isascii() or char == "`"}
+    """Fold every character in one translate pass (over bytes for ASCII text); when each one folds to
+    exactly one character (a curly quote, an accented letter, an emoji) the index map is the identity."""
+    if text.isascii() and "`" not in text:
+        return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1)
+    table = {ord(char): fold_char(char) for char in set(text) - _ASCII_PLAIN}
+    folded = _ASCII_FOLD(text, table)
     if all(len(piece) == 1 for piece in table.values()):
-        return folded.translate(table), range(len(text)), range(1, len(text) + 1)
+        return folded, range(len(text)), range(1, len(text) + 1)
     # Some characters fold to none or several ("…" is "..."): the map steps over only those.
     uneven = sorted(
         index for code, piece in table.items() if len(piece) != 1 for index in _positions(text, chr(code))
@@ -169,7 +177,7 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         starts.extend([index] * len(table[ord(text[index])]))
         position = index + 1
     starts.extend(range(position, len(text)))
-    return folded.translate(table), starts, [s + 1 for s in starts]
+    return folded, starts, [s + 1 for s in starts]
 
 
 def _positions(text: str, char: str) -> Iterator[int]:
@@ -216,7 +224,7 @@ def _unleet(text: str) -> str:
 
 def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:
     """Collapse repeated letters to one, remembering how many there were."""
-    repeats = [match.span() for match in (_REPEAT_ASCII if text.isascii() else _REPEAT).finditer(text)]
+    repeats = list(map(re.Match.span, (_REPEAT_ASCII if text.isascii() else _REPEAT).finditer(text)))
     if not repeats:
         return Normalized(text, {}, _Source(starts, ends, repeats))
     pieces: list[str] = []
@@ -236,7 +244,7 @@ def normalize(text: str) -> Normalized:
     folded, starts, ends = _fold(text)
     if _LEET_CHARS.search(folded):
         folded = _unleet(folded)
-    if _SPACED.search(folded):
+    if _SPACED_HINT.search(folded) and _SPACED.search(folded):
         # Joining may put a digit beside letters ("s*a 0"), so leetspeak is mapped again after it.
         folded, starts, ends = _drop_separators(folded, starts, ends)
         if _LEET_CHARS.search(folded):

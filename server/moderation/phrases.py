@@ -186,7 +186,7 @@ class PhraseMatcher:
     def __init__(self, lines: list[str]) -> None:
         self.phrases: list[Phrase] = []
         self.needs: list[int] = []  # per rule: the bits of its gate groups
-        self.starts: list[Starts] = []
+        compiled_starts: list[Starts] = []
         anchored: dict[str, list[int]] = {}
         gate_bits: dict[frozenset[str], int] = {}
         words: set[str] = set()
@@ -198,40 +198,41 @@ class PhraseMatcher:
                 anchored.setdefault(anchor, []).append(len(self.phrases))
             self.phrases.append(Phrase(rule, Severity(severity), compiled.pattern))
             self.needs.append(sum({gate_bits.setdefault(gate, 1 << len(gate_bits)) for gate in compiled.gates}))
-            self.starts.append(compiled.starts)
+            compiled_starts.append(compiled.starts)
             words |= compiled.anchors | (compiled.starts or frozenset()) | {w for gate in compiled.gates for w in gate}
         self.word_starts = _word_starts(frozenset(c for word in words for c in word if not c.isalnum()))
         self.automaton = ahocorasick.Automaton()
+        keys: dict[str, _Key] = {}
         for word in words:
             bits = sum(bit for gate, bit in gate_bits.items() if word in gate)
-            key = _Key(word, bits, tuple(anchored.get(word, ())))
+            keys[word] = _Key(word, bits, tuple(anchored.get(word, ())))
             for before in self.word_starts.prefixes:
-                self.automaton.add_word(before + word, key)
+                self.automaton.add_word(before + word, keys[word])
         self.automaton.make_automaton()
+        # Per rule, the automaton words it can start with (None: a match may start elsewhere).
+        self.starts = [None if words is None else frozenset(keys[w] for w in words) for words in compiled_starts]
 
     def find(self, text: str) -> list[PhraseHit]:
-        hits = list(self.automaton.iter(self.word_starts.view(text)))
+        found: dict[_Key, list[int]] = {}  # each word once, with where each of its hits ends
+        for last, key in self.automaton.iter(self.word_starts.view(text)):
+            found.setdefault(key, []).append(last)
         gates = 0
         candidates: set[int] = set()
-        for key in {key for _, key in hits}:  # each word once, however often it occurs
+        for key in found:
             gates |= key.bits
             candidates.update(key.rules)
-        passing = [index for index in sorted(candidates) if self.needs[index] & gates == self.needs[index]]
-        if not passing:
-            return []
-        found: dict[str, list[int]] = {}
-        for last, key in hits:
-            found.setdefault(key.word, []).append(last - len(key.word))
-        return [hit for index in passing for hit in self._matches(index, text, found)]
+        needs = self.needs
+        return [hit for index in sorted(candidates) if needs[index] & gates == needs[index]
+                for hit in self._matches(index, text, found)]
 
-    def _matches(self, index: int, text: str, found: dict[str, list[int]]) -> list[PhraseHit]:
+    def _matches(self, index: int, text: str, found: dict[_Key, list[int]]) -> list[PhraseHit]:
         """Exactly what finditer over the whole text finds, tried only where the rule can start."""
         phrase, starts = self.phrases[index], self.starts[index]
         if starts is None:
             return [PhraseHit(phrase.rule, phrase.severity, m.start(), m.end()) for m in phrase.pattern.finditer(text)]
         hits = []
         position = 0
-        for start in sorted({p for word in starts.intersection(found) for p in found[word]}):
+        for start in sorted({last - len(key.word) for key in starts.intersection(found) for last in found[key]}):
             if start >= position and (match := phrase.pattern.match(text, start)):
                 hits.append(PhraseHit(phrase.rule, phrase.severity, start, match.end()))
                 position = match.end()

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import repeat
 
 import ahocorasick
 
@@ -133,7 +134,8 @@ def _run_fits(typed: int, listed: int) -> bool:
 
 
 def _runs_fit(norm: Normalized, start: int, runs: tuple[int, ...]) -> bool:
-    return all(_run_fits(norm.run(start + i), need) for i, need in enumerate(runs))
+    typed = tuple(map(norm.runs.get, range(start, start + len(runs)), repeat(1)))
+    return typed == runs or all(map(_run_fits, typed, runs))  # typed as listed: the usual case, checked in C
 
 
 def _listed_at(norm: Normalized, start: int, end: int) -> bool:
@@ -182,7 +184,7 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
             if after.group() not in _SUFFIXES and (len(after.group()) < 3 or after.group() not in _table()):
                 continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
         if not tokens:
-            tokens = [m.span() for m in _TOKEN.finditer(text)]
+            tokens = list(map(re.Match.span, _TOKEN.finditer(text)))
         index = bisect_right(tokens, (start, len(text) + 1)) - 1
         token_start, token_end = tokens[index]
         if text[token_start:token_end] in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:

@@ -1,7 +1,8 @@
 """Watched words: a community's own words, phrases and bounded patterns, with an action and exceptions.
 
 Pure. Rules are checked and compiled once per change into an immutable WatchedMatcher: one
-Aho-Corasick automaton for words and one RE2 set for phrases and patterns, so matching is linear in
+Aho-Corasick automaton for words (reporting only word starts, see wordshape.WordStarts, except for
+words a rule opens with *) and one RE2 set for phrases and patterns, so matching is linear in
 the message however many rules there are and no pattern can backtrack catastrophically. Everything
 matches the normalised text (server/moderation/normalize.py), the same as the built-in lists. This
 module must not read the database: the server hands compiled rules in through the RoomPolicy.
@@ -18,6 +19,7 @@ import re2
 
 from .normalize import Normalized, normalize
 from .verdict import Decision, Flag, FlagKind, Notice, Severity, Span
+from .wordshape import WordStarts
 
 MAX_WORD_CHARS = 64
 MAX_PATTERN_CHARS = 200
@@ -164,10 +166,14 @@ class WatchedMatcher:
                     _WordEntry(rule, rule.text.startswith("*"), rule.text.endswith("*")))
             else:
                 self._regexes.append((rule, _compile(_pattern_of(rule.kind, rule.text))))
+        self._word_starts = WordStarts(set(table))
         if table:
             self._words = ahocorasick.Automaton()
             for key, entries in table.items():
-                self._words.add_word(key, (len(key), tuple(entries)))
+                for before in self._word_starts.prefixes:
+                    self._words.add_word(before + key, (len(key), tuple(entries), True))
+                if any(entry.open_start for entry in entries):
+                    self._words.add_word(key, (len(key), tuple(e for e in entries if e.open_start), False))
             self._words.make_automaton()
         if self._regexes:
             self._set = re2.Set.SearchSet(_SET_OPTIONS)
@@ -186,13 +192,14 @@ class WatchedMatcher:
         text = norm.text
         found: list[_Hit] = []
         if self._words is not None:
-            for last, (length, entries) in self._words.iter(text):
-                start, end = last - length + 1, last + 1
-                starts_word = start == 0 or not text[start - 1].isalnum()
+            # Keys at a word start (wordshape.WordStarts), and anywhere for the words a rule opens with *.
+            for last, (length, entries, at_word_start) in self._words.iter(self._word_starts.view(text)):
+                start, end = last - length, last
+                if not at_word_start and (start == 0 or not text[start - 1].isalnum()):
+                    continue  # at a word start: its word-start key reported it
                 ends_word = end == len(text) or not text[end].isalnum()
                 for entry in entries:
-                    if entry.rule.room_id in (None, room_id) and (starts_word or entry.open_start) and \
-                            (ends_word or entry.open_end):
+                    if entry.rule.room_id in (None, room_id) and (ends_word or entry.open_end):
                         found.append(_Hit(entry.rule, norm.span(start, end)))
         if self._set is not None:
             found.extend(self._pattern_hits(text, room_id, norm.span))
@@ -204,10 +211,12 @@ class WatchedMatcher:
     def _pattern_hits(self, subject: str, room_id: str | None, to_span: Callable[[int, int], Span]) -> list[_Hit]:
         """One pass of the RE2 set says which patterns match; only those are run for their spans."""
         hits: list[_Hit] = []
-        for index in self._set.Match(subject) or ():  # type: ignore[union-attr]
+        # RE2 reads UTF-8; ASCII text as bytes has the same offsets and spares the wrapper mapping them back.
+        searched = subject.encode("ascii") if subject.isascii() else subject
+        for index in self._set.Match(searched) or ():  # type: ignore[union-attr]
             rule, compiled = self._regexes[index]
             if rule.room_id in (None, room_id):
-                hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(subject) if m.end() > m.start())
+                hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(searched) if m.end() > m.start())
         return hits
 
 

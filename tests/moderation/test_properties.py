@@ -6,7 +6,8 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.normalize import normalize
+from server.moderation.confidentiality import _EMAIL, _EMAIL_HINT
+from server.moderation.normalize import _ASCII_FOLD, _SPACED, _SPACED_HINT, normalize
 from server.moderation.pipeline import review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -28,6 +29,21 @@ def test_index_map_is_valid(text: str) -> None:
     for start, end in zip(norm.starts, norm.ends):
         assert previous <= start < end <= len(text)
         previous = start
+
+
+@given(TEXT | st.text(alphabet=st.characters(max_codepoint=127), max_size=100))
+def test_ascii_tables_translate_as_str_translate_does(text: str) -> None:
+    assert _ASCII_FOLD(text) == text.translate(_ASCII_FOLD.mapping)
+    for piece in ("x", "", "ab", "A", "\u00e9", "\n"):
+        others = {ord(c): piece for c in set(text) if c in "`\u0301ｓ\u200b"}
+        assert _ASCII_FOLD(text, others) == text.translate({**_ASCII_FOLD.mapping, **others})
+
+
+@given(st.text(alphabet="ab .-_*,/x@3\u00e9", max_size=40))
+def test_prefilter_hints_never_miss_a_match(text: str) -> None:
+    """A hint may say yes too often, never no when the regex it guards would match."""
+    assert _SPACED_HINT.search(text) or not _SPACED.search(text)
+    assert _EMAIL_HINT.search(text) or not _EMAIL.search(text)
 
 
 @settings(max_examples=200, deadline=None)

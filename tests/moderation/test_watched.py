@@ -58,6 +58,21 @@ def test_room_rules_apply_only_in_their_room_and_flag_only_changes_nothing() -> 
     assert flagged.flags[0].kind is FlagKind.WATCHED and flagged.flags[0].rule == "watched.grr"
 
 
+def test_words_start_at_a_word_start_unless_a_star_opens_them() -> None:
+    rules = (WatchedRule("w", RuleKind.WORD, "bozo", RuleAction.FLAG),
+             WatchedRule("s", RuleKind.WORD, "*zapp", RuleAction.FLAG),
+             WatchedRule("u", RuleKind.WORD, "über", RuleAction.FLAG))
+    view = RoomPolicy(watched=WatchedRules(WatchedMatcher(rules), "room"))
+
+    def hits(text: str) -> list[tuple[str, int]]:
+        return [(f.rule, len(f.spans)) for f in review(text, view, SenderContext()).flags if f.kind is FlagKind.WATCHED]
+
+    assert hits("(bozo) and-bozo, 'bozo'") == [("watched.w", 3)]
+    assert hits("superbozo") == [] and hits("bozos") == []
+    assert hits("megazapp zapp") == [("watched.s", 2)]
+    assert hits("😀über alles") == [("watched.u", 1)] and hits("xüber") == []
+
+
 def test_someone_in_crisis_is_held_for_a_person_never_muted() -> None:
     verdict = run("I want to kill myself, zapper")
     assert verdict.decision is Decision.HOLD
