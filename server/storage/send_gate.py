@@ -33,6 +33,7 @@ class Ask:
 @dataclass(frozen=True, slots=True)
 class Gate:
     room: Room
+    """The room's row as read, without last_seq (shared by the sends that read the same row)."""
     clear: bool
     """Nothing but the room's own rules applies: no closed account, mute, rule mute or running session."""
 
@@ -71,11 +72,14 @@ class SendGate:
 # Built once with expanding parameters, so a batch assembles no SQL elements (no garbage for the collector).
 # Core on a bare connection: an ORM session and its loading cost more than the reads themselves.
 _ROOM_TABLE: Table = Room.__table__  # type: ignore[assignment]
-_ROOM_COLUMNS = [c.key for c in _ROOM_TABLE.columns]
+# Not last_seq: it moves with every message (group commit takes seqs under the row's lock), so a Room read
+# with it would never be reused; the gate's Room leaves it unset.
+_ROOM_READ = [c for c in _ROOM_TABLE.columns if c.key != "last_seq"]
+_ROOM_COLUMNS = [c.key for c in _ROOM_READ]
 _BLOCK_COLUMNS = ["block_kind", "block_user", "block_room", "block_until"]
 _USERS: BindParameter[str] = bindparam("users", expanding=True)
 _NOW: BindParameter[float] = bindparam("now")
-_NO_ROOM = [type_coerce(null(), c.type).label(c.key) for c in _ROOM_TABLE.columns] + [null().label("session_active")]
+_NO_ROOM = [type_coerce(null(), c.type).label(c.key) for c in _ROOM_READ] + [null().label("session_active")]
 
 
 def _block(kind: str, user: Any, room: Any, until: Any) -> Select[Any]:
@@ -84,7 +88,7 @@ def _block(kind: str, user: Any, room: Any, until: Any) -> Select[Any]:
 
 
 _LOOK: CompoundSelect[Any] = union_all(
-    select(_ROOM_TABLE, exists().where(GroupSession.room_id == _ROOM_TABLE.c.id, GroupSession.state.in_(ACTIVE))
+    select(*_ROOM_READ, exists().where(GroupSession.room_id == _ROOM_TABLE.c.id, GroupSession.state.in_(ACTIVE))
            .label("session_active"), *(null().label(name) for name in _BLOCK_COLUMNS))
     .where(_ROOM_TABLE.c.slug.in_(bindparam("slugs", expanding=True)), _ROOM_TABLE.c.archived_at.is_(None)),
     _block("closed", User.id, null(), User.deactivated_at).where(User.id.in_(_USERS), User.deactivated_at.is_not(None)),
