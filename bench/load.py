@@ -239,8 +239,10 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"sustained deliveries/s at p99 <= 100 ms, no loss: peerchat {ours:.0f}")
         for kind in kinds[1:]:
             theirs = sustained(results[kind])
-            ratio = ours / theirs if theirs else float("nan")
-            print(f"  {kind} {theirs:.0f}  -> peerchat/{kind} = {ratio:.2f}x")
+            if theirs:
+                print(f"  {kind} {theirs:.0f}  -> peerchat/{kind} = {ours / theirs:.2f}x")
+            else:
+                print(f"  {kind}: no step met p99 <= 100 ms  -> no ratio")
         if args.plot:
             plot(results, args.plot, args.scenario)
             print(f"plot written to {args.plot}")
