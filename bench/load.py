@@ -29,7 +29,10 @@ from bench.wire import WireClient  # noqa: E402
 SCENARIOS: dict[str, dict[str, Any]] = {
     # Everyone talks, slowly enough (<= 0.5 msg/s each at the top step) to stay under the pipeline's flood
     # stage (8 messages in 10 s are held), as people do: a few senders at a high rate would only be held.
-    "group": {"clients": 800, "rooms": 40, "senders": 800, "steps": [50, 100, 200, 300, 400]},
+    # 2,400 clients in rooms of 20: the top step (1,200 msg/s, 24,000 deliveries/s) is past the tuned relay's
+    # saturation on one core, so the ratio compares ceilings, not the bench's own cap.
+    "group": {"clients": 2400, "rooms": 120, "senders": 2400,
+              "steps": [200, 300, 400, 500, 600, 800, 1000, 1200]},
     "one2one": {"clients": 3000, "rooms": 1500, "senders": 3000, "steps": [100, 400, 700, 1000, 1300, 1600]},
     "fanout": {"clients": 200, "rooms": 1, "senders": 200, "steps": [10, 25, 50, 75, 100]},
     "idle": {"clients": 10_000, "rooms": 50, "senders": 0, "steps": []},
@@ -222,8 +225,10 @@ def plot(results: dict[str, list[Step]], path: str, scenario: str) -> None:
 
 async def main_async(args: argparse.Namespace) -> None:
     spec = dict(SCENARIOS[args.scenario])
-    if args.clients:
-        spec["clients"] = args.clients
+    if args.clients:  # same room size and share of senders, fewer or more of them
+        scale = args.clients / spec["clients"]
+        spec.update(clients=args.clients, rooms=max(1, round(spec["rooms"] * scale)),
+                    senders=min(args.clients, round(spec["senders"] * scale)))
     os.sched_setaffinity(0, {args.generator_core})
     print(f"scenario {args.scenario}: {spec['clients']} clients, {spec['rooms']} rooms, {spec['senders']} senders; "
           f"server on core {args.server_core}, generator on core {args.generator_core}", flush=True)
@@ -234,8 +239,10 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"sustained deliveries/s at p99 <= 100 ms, no loss: peerchat {ours:.0f}")
         for kind in kinds[1:]:
             theirs = sustained(results[kind])
-            ratio = ours / theirs if theirs else float("nan")
-            print(f"  {kind} {theirs:.0f}  -> peerchat/{kind} = {ratio:.2f}x")
+            if theirs:
+                print(f"  {kind} {theirs:.0f}  -> peerchat/{kind} = {ours / theirs:.2f}x")
+            else:
+                print(f"  {kind}: no step met p99 <= 100 ms  -> no ratio")
         if args.plot:
             plot(results, args.plot, args.scenario)
             print(f"plot written to {args.plot}")

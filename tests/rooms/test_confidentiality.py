@@ -273,3 +273,15 @@ async def test_erasing_an_account_keeps_only_what_a_review_needs_detached(server
     queue = await moderator.call("mod:queue", {})
     assert [i["subject"]["pseudonym"] for i in queue["items"]] == ["Deleted account"]
     assert "Leaving" not in str(queue)
+
+
+async def test_a_rule_change_applies_to_the_very_next_send(server: RunningServer) -> None:
+    """The send gate reuses the Room built from an unchanged row; a changed row is a new Room at once."""
+    headers = await _admin_headers(server)
+    ada = await server.joined_peer()
+    await _send(ada, "kept", "k1")
+    status, _body = await _patch(server, "/api/rooms/anxiety/policy", {"retention_days": 0}, headers)
+    assert status == 200
+    delivered = await _send(ada, "not kept", "k2")
+    assert delivered["message"]["text"] == "not kept"
+    assert [m.text for m in await _stored(server)] == ["kept", None]
