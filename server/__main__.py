@@ -49,13 +49,14 @@ def _tune_runtime(settings: Settings) -> None:
     gc.set_threshold(50_000, 20, 1000)
 
 
-YOUNG_GC_INTERVAL = 0.1
+YOUNG_GC_INTERVAL = 0.3
 
 
 async def _collect_young() -> None:
     """Under load the youngest generation held ~240,000 objects by the time the threshold fired (objects the
     interpreter tracks only after creation do not count towards it), and each such collection stopped the
-    loop for 60-130 ms; collecting it ten times a second kept every pass under 20 ms in the same bench (bench/load.py one2one)."""
+    loop for 60-130 ms. Collecting it every 0.3 s keeps each pass short; every 0.1 s cost rooms of 20 about
+    7 % more CPU (bench/RESULTS.txt)."""
     gc.collect(0)
 
 
