@@ -129,15 +129,20 @@ async def _moderator(cluster: Cluster, server: ServerProcess, username: str = "m
     return await _subscribed(cluster, server, await _moderator_token(cluster, server, username))
 
 
+async def _reported_item(author: Client, reporter: Client, mod: Client, text: str) -> Any:
+    """The review item a peer's report of the author's message raises, as the moderator sees it arrive."""
+    sent = await author.call("message:send", {"room": "anxiety", "text": text, "client_msg_id": "reported"})
+    await reporter.wait_for("message:new", lambda m: m["id"] == sent["message"]["id"])
+    await reporter.call("message:report", {"message_id": sent["message"]["id"], "reason": "harassment"})
+    return (await mod.wait_for("flag:new"))["item"]
+
+
 async def test_a_kick_on_one_process_removes_the_person_from_the_room_on_every_process(cluster: Cluster) -> None:
     one, two = await cluster.start(2, redis_url())
     mod = await _moderator(cluster, one)
     watcher = await cluster.track(await one.joined())
     author = await cluster.track(await two.joined())
-    sent = await author.call("message:send", {"room": "anxiety", "text": "go away", "client_msg_id": "k1"})
-    await watcher.wait_for("message:new", lambda m: m["id"] == sent["message"]["id"])
-    await watcher.call("message:report", {"message_id": sent["message"]["id"], "reason": "harassment"})
-    item = (await mod.wait_for("flag:new"))["item"]
+    item = await _reported_item(author, watcher, mod, "go away")
     await eventually(lambda: _on(one, 2))  # process one sees the author (on two) in the room
 
     kicked = await mod.call("mod:kick", {"item_id": item["id"], "version": item["version"]})
@@ -159,10 +164,7 @@ async def test_a_moderator_still_connected_to_another_process_keeps_their_claims
     colleague = await _moderator(cluster, one, "colleague")
     reporter = await cluster.track(await one.joined())
     author = await cluster.track(await one.joined())
-    sent = await author.call("message:send", {"room": "anxiety", "text": "whatever", "client_msg_id": "c1"})
-    await reporter.wait_for("message:new", lambda m: m["id"] == sent["message"]["id"])
-    await reporter.call("message:report", {"message_id": sent["message"]["id"], "reason": "harassment"})
-    item = (await colleague.wait_for("flag:new"))["item"]
+    item = await _reported_item(author, reporter, colleague, "whatever")
     assert (await on_two.call("mod:claim", {"item_id": item["id"], "version": item["version"]}))["ok"]
 
     await on_two.close()  # process two sees them leave; process one still has them
