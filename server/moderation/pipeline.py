@@ -50,11 +50,18 @@ def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
 def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
     """Run every stage and combine them into one decision, the text to show, notices and flags."""
     norm = normalize(text)
-    contact_flags = check_contacts(text, policy.locale) if policy.contact is not ContactAction.ALLOW else ()
-    flags: tuple[Flag, ...] = (
-        *check_crisis(norm), *check_abuse(norm), *check_profanity(norm), *contact_flags, *check_flood(text, sender),
-        *policy.watched.check(text, norm),
+    flags = (
+        check_crisis(norm) + check_abuse(norm) + check_profanity(norm)
+        + (check_contacts(text, policy.locale) if policy.contact is not ContactAction.ALLOW else ())
+        + check_flood(text, sender) + policy.watched.check(text, norm)
     )
+    if not flags:
+        return Verdict(Decision.ALLOW, text)  # most messages: nothing to decide
+    return _combine(text, flags, policy)
+
+
+def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
+    """The strictest decision the flags call for under the room's policy, with what to show and say."""
     by_kind = {flag.kind: flag for flag in reversed(flags)}
     decision = Decision.ALLOW
     said: list[Notice] = []

@@ -1,0 +1,59 @@
+"""The Hyperscan pass must never hide a rule whose exact regex matches, and its cache must be safe to lose."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.moderation import abuse, crisis
+from server.moderation.multiscan import MultiScanner, _cache_dir
+from server.moderation.phrases import PhraseMatcher
+
+MATCHERS = (crisis._matcher(), abuse._matcher())
+PHRASES = [(matcher, index) for matcher in MATCHERS for index in range(len(matcher.phrases))]
+_AROUND = st.text(alphabet="ab 'é.-\n😀3\u0301", max_size=6)
+
+
+@st.composite
+def near_matches(draw: st.DrawFn) -> tuple[PhraseMatcher, str]:
+    """A text holding an instance of a rule's regex (look-arounds aside), in surroundings that may spoil it."""
+    matcher, index = draw(st.sampled_from(PHRASES))
+    core = matcher.phrases[index].pattern.pattern.removeprefix("(?<![\\w'])").removesuffix("(?![\\w'])")
+    return matcher, draw(_AROUND) + draw(st.from_regex(core, fullmatch=True)) + draw(_AROUND)
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_matches())
+def test_the_scan_names_every_rule_whose_regex_matches(case: tuple[PhraseMatcher, str]) -> None:
+    matcher, text = case
+    named = set(matcher.scanner.which(text))
+    for index, phrase in enumerate(matcher.phrases):
+        assert index in named or not phrase.pattern.search(text), (phrase.rule, text)
+
+
+def test_lone_surrogates_and_nul_are_scanned_without_error() -> None:
+    for matcher in MATCHERS:
+        assert matcher.find("\ud800 kill myself \x00") is not None
+
+
+def test_a_compiled_lexicon_is_cached_and_a_corrupt_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    lines = ["high test.rule: (end|ending) ~2 my life"]
+    first = PhraseMatcher(lines)
+    [cached] = list(_cache_dir().iterdir())
+    assert first.find("i will end my life") and PhraseMatcher(lines).find("i will end my life")
+    cached.write_bytes(b"not a database")
+    assert PhraseMatcher(lines).find("ending it all, my life")
+    assert cached.read_bytes() != b"not a database"
+
+
+def test_an_unwritable_cache_still_compiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert MultiScanner([b"abc", b"x+y"]).which("zzabc x y xxy") == [0, 1]
+    assert MultiScanner([]).which("anything") == []
