@@ -34,23 +34,42 @@ _ONE_LETTER_WORDS = ("a", "i", "u")
 _LEET_CHARS = re.compile(r"[013457@$!|]")
 # A leet token: letters and digits, with ! | * only between them ("sh!t", "f*ck" but not "hi!").
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|*])(?=[\w@$!|*]*[013457@$!|])[a-z0-9@$]+(?:[!|*]+[a-z0-9@$]+)*")
+_RUN = re.compile(r"[\w@$!|*]+")  # a run of characters a leet token may stand in
 _LEET = str.maketrans("013457@$!|", "oieastasii")
 # A number with a unit is a measurement, not leetspeak ("20mg", "45s", "3am").
 _MEASURE = re.compile(r"\d+(?:mg|g|kg|ml|l|am|pm|st|nd|rd|th|s|k|m|h|hr|hrs|min|mins|yo|lb|lbs|km|mi|x|ft|cm|mm)")
 _REPEAT = re.compile(r"([^\W\d_])\1+")
-_REPEAT_ASCII = re.compile(r"([a-zA-Z])\1+")  # the same matches on ASCII text, twice as fast
 
 
 class _Source:
-    """Original ranges per character, built only when a span is asked for (most messages never need it)."""
+    """Original ranges per character, built only when a span is asked for (most messages never need it).
 
-    __slots__ = ("starts", "ends", "repeats", "built", "collapsed")
+    Where letters repeated before they were collapsed comes as `repeats` (spans) or, for ASCII text, as the
+    marks of _repeat_marks, turned into spans (and runs) on first use.
+    """
 
-    def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: Sequence[tuple[int, int]]) -> None:
-        self.starts, self.ends, self.repeats, self.built = starts, ends, repeats, not repeats
+    __slots__ = ("starts", "ends", "marks", "_repeats", "_runs", "built", "collapsed")
+
+    def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: list[tuple[int, int]] | bytes) -> None:
+        self.starts, self.ends = starts, ends
+        self.marks, self._repeats = (repeats, None) if isinstance(repeats, bytes) else (b"", repeats)
+        self._runs: dict[int, int] | None = None
+        self.built = repeats == []
         self.collapsed: list[int] = []  # per repeat, where its one letter stands in the collapsed text
 
-    def folded(self, index: int) -> tuple[int, int]:
+    @property
+    def repeats(self) -> list[tuple[int, int]]:
+        if self._repeats is None:
+            self._repeats = [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(self.marks)]
+        return self._repeats
+
+    @property
+    def runs(self) -> dict[int, int]:
+        if self._runs is None:
+            self._runs = _runs(self.repeats)
+        return self._runs
+
+    def index(self, index: int) -> tuple[int, int]:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
         if not self.collapsed:
@@ -85,8 +104,12 @@ class Normalized:
     """Folded text; each character remembers the original range it came from and how often it repeated."""
 
     text: str
-    runs: Mapping[int, int]
     _source: _Source = field(repr=False, compare=False)
+
+    @property
+    def runs(self) -> Mapping[int, int]:
+        """Index -> how many times that letter was typed in a row, for letters typed more than once."""
+        return self._source.runs
 
     @property
     def starts(self) -> Sequence[int]:
@@ -104,8 +127,8 @@ class Normalized:
         """The original characters behind normalised characters [start, end)."""
         if self._source.built:
             return Span(self.starts[start], self.ends[end - 1])
-        first, _ = self._source.folded(start)
-        _, last = self._source.folded(end - 1)
+        first, _ = self._source.index(start)
+        _, last = self._source.index(end - 1)
         return Span(self._source.starts[first], self._source.ends[last])
 
     def run(self, index: int) -> int:
@@ -212,31 +235,81 @@ def _drop_separators(text: str, starts: Sequence[int], ends: Sequence[int]) -> t
 
 
 def _unleet(text: str) -> str:
-    """Map leetspeak digits and symbols to letters, only inside tokens that also hold letters."""
-    def replace(match: re.Match[str]) -> str:
-        token = match.group()
-        if not any(c.isalpha() for c in token) or _MEASURE.fullmatch(token):
-            return token
-        return token.translate(_LEET)
+    """Map leetspeak digits and symbols to letters, only inside tokens that also hold letters.
 
-    return _LEET_TOKEN.sub(replace, text)
+    What `_LEET_TOKEN.sub` over the whole text does, several times faster: that regex can only match at
+    the start of a run of word characters and @$!|*, and only in a run holding a leet character, so only
+    the runs around the few leet characters found are tried.
+    """
+    pieces: list[str] = []
+    position = 0
+    for leet in _LEET_CHARS.finditer(text):
+        start = leet.start()
+        if start < position:
+            continue  # in a run already done
+        while start > position and _in_run(text[start - 1]):
+            start -= 1
+        end = _RUN.match(text, leet.start()).end()  # type: ignore[union-attr]  # matches the leet character
+        token = _LEET_TOKEN.match(text, start, end)
+        if token and any(c.isalpha() for c in token.group()) and not _MEASURE.fullmatch(token.group()):
+            pieces += [text[position:start], token.group().translate(_LEET)]
+            position = token.end()
+        else:
+            pieces.append(text[position:end])
+            position = end
+    return "".join(pieces) + text[position:] if pieces else text
+
+
+def _in_run(char: str) -> bool:
+    return char.isalnum() or char in "_@$!|*"
+
+
+def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
+    runs: dict[int, int] = {}
+    removed = 0
+    for start, end in repeats:
+        runs[start - removed] = end - start
+        removed += end - start - 1
+    return runs
+
+
+# bytes.translate tables for _repeat_marks: ASCII letters to 0, other bytes to 1; 0 to 0xff, others to 0.
+_NOT_LETTER = bytes(int(not chr(b).isalpha() or b > 127) for b in range(256))
+_MARK_ZERO = b"\xff" + bytes(255)
+_MARKED_RUN = re.compile(rb"\xff+")
+
+
+def _repeat_marks(data: bytes) -> bytes:
+    """For ASCII text, 0xff at each index whose letter the next character repeats, else 0 (one byte shorter).
+
+    Whole-buffer operations in C: a regex for repeats tries every position (about 0.1 us a character)
+    and most messages hold a double letter. XOR with the text shifted by one is zero where a character
+    equals the next; OR-ing in 1 for non-letters keeps letters only.
+    """
+    head = data[:-1]
+    equal = (int.from_bytes(head, "big") ^ int.from_bytes(data[1:], "big")
+             | int.from_bytes(head.translate(_NOT_LETTER), "big"))
+    return equal.to_bytes(len(head), "big").translate(_MARK_ZERO)
 
 
 def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:
-    """Collapse repeated letters to one, remembering how many there were."""
-    repeats = list(map(re.Match.span, (_REPEAT_ASCII if text.isascii() else _REPEAT).finditer(text)))
-    if not repeats:
-        return Normalized(text, {}, _Source(starts, ends, repeats))
+    """Collapse repeated letters to one; where they were is worked out only if asked for (see _Source)."""
+    if text.isascii():
+        data = text.encode("ascii")
+        marks = _repeat_marks(data) if len(data) > 1 else b""
+        if b"\xff" not in marks:
+            return Normalized(text, _Source(starts, ends, []))
+        # Each mark moved on by one byte (the bigger int) turns the repeating byte to 0xff; translate drops those.
+        marked = (int.from_bytes(data, "big") | int.from_bytes(marks, "big")).to_bytes(len(data), "big")
+        return Normalized(marked.translate(None, b"\xff").decode("ascii"), _Source(starts, ends, marks))
+    repeats = list(map(re.Match.span, _REPEAT.finditer(text)))
     pieces: list[str] = []
-    runs: dict[int, int] = {}
-    position = removed = 0
+    position = 0
     for start, end in repeats:
         pieces.append(text[position:start + 1])
-        runs[start - removed] = end - start
-        removed += end - start - 1
         position = end
     pieces.append(text[position:])
-    return Normalized("".join(pieces), runs, _Source(starts, ends, repeats))
+    return Normalized("".join(pieces), _Source(starts, ends, repeats))
 
 
 def normalize(text: str) -> Normalized:

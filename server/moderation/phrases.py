@@ -36,21 +36,37 @@ class PhraseHit:
     end: int
 
 
-def _word(word: str) -> str:
-    """The regex for one word of a pattern (apostrophes are optional)."""
+# A match must not start inside a word. As a look-behind at the start of a regex this makes `re` try every
+# position in the text; placed after the first letter of each word a match can start with ("d" + guard +
+# "ie"), it lets `re` skip to where those letters stand: several times faster over a long message.
+_START = r"(?<![\w'])"
+_GUARD = r"(?<![\w']%s)"
+_GUARDS = re.compile(r"\(\?<!\[\\w'\]\w\)")
+
+
+def _word(word: str, leading: bool) -> str | None:
+    """The regex for one word of a pattern (apostrophes are optional), guarded when a match may start with
+    it; None when it must be guarded but cannot be."""
     stem = word.endswith("*")
     folded = normalize(word.rstrip("*")).text
-    return re.escape(folded).replace("'", "'?") + (r"\w*" if stem else "")
+    regex = re.escape(folded).replace("'", "'?") + (r"\w*" if stem else "")
+    if not leading:
+        return regex
+    return regex[0] + _GUARD % regex[0] + regex[1:] if re.fullmatch(r"\w", regex[0]) else None
 
 
 class _Parser:
-    """Recursive descent over pattern tokens; also counts the parts a match cannot do without."""
+    """Recursive descent over pattern tokens; also counts the parts a match cannot do without.
+
+    `guarded` stays true while every match starts with a word that carries its guard (see _GUARD).
+    """
 
     def __init__(self, source: str) -> None:
         self.tokens = _TOKEN.findall(source)
         self.position = 0
+        self.guarded = True
 
-    def sequence(self, closers: tuple[str, ...]) -> tuple[str, int]:
+    def sequence(self, closers: tuple[str, ...], leading: bool) -> tuple[str, int]:
         """The regex of a sequence and how many of its parts are required words or choices."""
         parts: list[str] = []
         required = 0
@@ -59,20 +75,28 @@ class _Parser:
             self.position += 1
             if token.startswith("~") or token == "$":
                 parts.append(r"(?:\W+[\w']+){0,%d}" % int(token[1:] or 3) if token != "$" else _CLAUSE_END)
+                self.guarded = self.guarded and not leading  # a match may start with a separator
+                leading = False
                 continue
             if token in ("(", "["):
-                alternatives = self.choice(")" if token == "(" else "]")
+                alternatives = self.choice(")" if token == "(" else "]", leading)
                 optional = token == "["
             else:
-                alternatives, optional = [_word(token)], False
+                word = _word(token, leading)
+                self.guarded = self.guarded and word is not None
+                alternatives, optional = [word or _word(token, False) or ""], False
             parts.append(_joined(alternatives, required > 0, optional))
             required += not optional
+            # After an optional first part, the next word starts a match only when that part is absent: it
+            # cannot carry a guard, so the pattern keeps its look-behind.
+            self.guarded = self.guarded and not (leading and optional)
+            leading = False
         return "".join(parts), required
 
-    def choice(self, closer: str) -> list[str]:
+    def choice(self, closer: str, leading: bool) -> list[str]:
         alternatives: list[str] = []
         while True:
-            alternatives.append(self.sequence((closer, "|"))[0])
+            alternatives.append(self.sequence((closer, "|"), leading)[0])
             token = self.tokens[self.position]
             self.position += 1
             if token == closer:
@@ -91,10 +115,17 @@ def _joined(alternatives: list[str], separate: bool, optional: bool) -> str:
 
 def compile_phrase(source: str) -> re.Pattern[str]:
     """Compile one pattern; one with no required word would match almost anything, so it is refused."""
-    regex, required = _Parser(source).sequence(())
+    parser = _Parser(source)
+    regex, required = parser.sequence((), leading=True)
     if not required:
         raise ValueError(f"pattern has no required word: {source!r}")
-    return re.compile(r"(?<![\w'])%s(?![\w'])" % regex)
+    return re.compile(("" if parser.guarded else _START) + regex + r"(?![\w'])")
+
+
+def phrase_twin(pattern: re.Pattern[str]) -> bytes:
+    """The Hyperscan twin of a compiled phrase: guards become the one look-behind at the start it stands for."""
+    regex = pattern.pattern.removeprefix(_START)
+    return hyperscan_twin(_START + _GUARDS.sub("", regex))
 
 
 class PhraseMatcher:
@@ -112,7 +143,7 @@ class PhraseMatcher:
             head, _, source = line.partition(":")
             severity, rule = head.split()
             self.phrases.append(Phrase(rule, Severity(severity), compile_phrase(source.strip())))
-        self.scanner = MultiScanner([hyperscan_twin(phrase.pattern.pattern) for phrase in self.phrases])
+        self.scanner = MultiScanner([phrase_twin(phrase.pattern) for phrase in self.phrases])
 
     def find(self, text: str) -> list[PhraseHit]:
         return [

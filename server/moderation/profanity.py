@@ -162,6 +162,13 @@ def _in_innocent_pair(text: str, tokens: list[tuple[int, int]], index: int) -> b
     return (before, word) in pairs or (word, after) in pairs
 
 
+@cache
+def _neighbourly() -> frozenset[str]:
+    """Words whose neighbours may clear them: halves of innocent pairs and words of other languages."""
+    lists = word_lists()
+    return frozenset(word for pair in lists.pairs for word in pair) | frozenset(lists.foreign)
+
+
 def _other_language(text: str, tokens: list[tuple[int, int]], word: str) -> bool:
     """Whether a word that is everyday in another language ("hoe": Dutch "how") is used in that language here."""
     cues = word_lists().foreign.get(word)
@@ -174,7 +181,7 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     """Listed words in normalised text, as (kind, start, end) in normalised coordinates."""
     text = norm.text
     hits: dict[tuple[int, int], FlagKind] = {}
-    innocent = word_lists().innocent
+    innocent, neighbourly = word_lists().innocent, _neighbourly()
     tokens: list[tuple[int, int]] = []
     for last, (key, entries, at_word_start, whole) in _automaton().iter(_word_starts().view(text)):
         start, end = last - len(key), last
@@ -183,14 +190,18 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
         if whole and (after := _TOKEN.match(text, end)):
             if after.group() not in _SUFFIXES and (len(after.group()) < 3 or after.group() not in _table()):
                 continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
-        if not tokens:
-            tokens = list(map(re.Match.span, _TOKEN.finditer(text)))
-        index = bisect_right(tokens, (start, len(text) + 1)) - 1
-        token_start, token_end = tokens[index]
-        if text[token_start:token_end] in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
+        token_start = start  # every key starts with a token character, so the hit starts inside its token
+        while token_start and _is_token_char(text[token_start - 1]):
+            token_start -= 1
+        token_end = _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
+        word = text[token_start:token_end]
+        if word in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
             continue
-        if _in_innocent_pair(text, tokens, index) or _other_language(text, tokens, text[token_start:token_end]):
-            continue
+        if word in neighbourly:  # only these need the words around them, so only then is the text tokenised
+            tokens = tokens or list(map(re.Match.span, _TOKEN.finditer(text)))
+            index = bisect_right(tokens, (start, len(text) + 1)) - 1
+            if _in_innocent_pair(text, tokens, index) or _other_language(text, tokens, word):
+                continue
         for entry in entries:
             if (at_word_start or entry.anywhere) and _runs_fit(norm, start, entry.runs):
                 if _accept(norm, start, end, entry, token_end):

@@ -1,6 +1,7 @@
 """The Hyperscan pass must never hide a rule whose exact regex matches, and its cache must be safe to lose."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 
 from server.moderation import abuse, crisis
 from server.moderation.multiscan import MultiScanner, _cache_dir
-from server.moderation.phrases import PhraseMatcher
+from server.moderation.phrases import _GUARDS, _START, PhraseMatcher
 
 MATCHERS = (crisis._matcher(), abuse._matcher())
 PHRASES = [(matcher, index) for matcher in MATCHERS for index in range(len(matcher.phrases))]
@@ -20,7 +21,7 @@ _AROUND = st.text(alphabet="ab 'é.-\n😀3\u0301", max_size=6)
 def near_matches(draw: st.DrawFn) -> tuple[PhraseMatcher, str]:
     """A text holding an instance of a rule's regex (look-arounds aside), in surroundings that may spoil it."""
     matcher, index = draw(st.sampled_from(PHRASES))
-    core = matcher.phrases[index].pattern.pattern.removeprefix("(?<![\\w'])").removesuffix("(?![\\w'])")
+    core = _GUARDS.sub("", matcher.phrases[index].pattern.pattern).removeprefix(_START).removesuffix("(?![\\w'])")
     return matcher, draw(_AROUND) + draw(st.from_regex(core, fullmatch=True)) + draw(_AROUND)
 
 
@@ -31,6 +32,15 @@ def test_the_scan_names_every_rule_whose_regex_matches(case: tuple[PhraseMatcher
     named = set(matcher.scanner.which(text))
     for index, phrase in enumerate(matcher.phrases):
         assert index in named or not phrase.pattern.search(text), (phrase.rule, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_matches())
+def test_guards_find_exactly_what_one_look_behind_at_the_start_finds(case: tuple[PhraseMatcher, str]) -> None:
+    matcher, text = case
+    for phrase in matcher.phrases:
+        plain = re.compile(_START + _GUARDS.sub("", phrase.pattern.pattern).removeprefix(_START))
+        assert [m.span() for m in phrase.pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 def test_lone_surrogates_and_nul_are_scanned_without_error() -> None:
