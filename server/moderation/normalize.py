@@ -52,7 +52,8 @@ class _Source:
 
     def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: list[tuple[int, int]] | bytes) -> None:
         self.starts, self.ends = starts, ends
-        self.marks, self._repeats = (repeats, None) if isinstance(repeats, bytes) else (b"", repeats)
+        self.marks = repeats if isinstance(repeats, bytes) else b""
+        self._repeats: list[tuple[int, int]] | None = None if isinstance(repeats, bytes) else repeats
         self._runs: dict[int, int] | None = None
         self.built = repeats == []
         self.collapsed: list[int] = []  # per repeat, where its one letter stands in the collapsed text
