@@ -34,7 +34,11 @@ _ONE_LETTER_WORDS = ("a", "i", "u")
 _LEET_CHARS = re.compile(r"[013457@$!|]")
 # A leet token: letters and digits, with ! | * only between them ("sh!t", "f*ck" but not "hi!").
 _LEET_TOKEN = re.compile(r"(?<![\w@$!|*])(?=[\w@$!|*]*[013457@$!|])[a-z0-9@$]+(?:[!|*]+[a-z0-9@$]+)*")
-_RUN = re.compile(r"[\w@$!|*]+")  # a run of characters a leet token may stand in
+# From a leet character to the end of its run of characters a leet token may stand in; the part of the
+# run before a position, read on the reversed text.
+_LEET_ONWARD = re.compile(r"[013457@$!|][\w@$!|*]*")
+_RUN_BEFORE = re.compile(r"[\w@$!|*]*")
+_NOT_LETTERS = "0123456789@$!|*"  # what a leet token holds besides letters
 _LEET = str.maketrans("013457@$!|", "oieastasii")
 # A number with a unit is a measurement, not leetspeak ("20mg", "45s", "3am").
 _MEASURE = re.compile(r"\d+(?:mg|g|kg|ml|l|am|pm|st|nd|rd|th|s|k|m|h|hr|hrs|min|mins|yo|lb|lbs|km|mi|x|ft|cm|mm)")
@@ -240,29 +244,19 @@ def _unleet(text: str) -> str:
 
     What `_LEET_TOKEN.sub` over the whole text does, several times faster: that regex can only match at
     the start of a run of word characters and @$!|*, and only in a run holding a leet character, so only
-    the runs around the few leet characters found are tried.
+    those runs are tried. A run's start is found on the reversed text, so no step is taken in Python.
     """
     pieces: list[str] = []
     position = 0
-    for leet in _LEET_CHARS.finditer(text):
-        start = leet.start()
-        if start < position:
-            continue  # in a run already done
-        while start > position and _in_run(text[start - 1]):
-            start -= 1
-        end = _RUN.match(text, leet.start()).end()  # type: ignore[union-attr]  # matches the leet character
-        token = _LEET_TOKEN.match(text, start, end)
-        if token and any(c.isalpha() for c in token.group()) and not _MEASURE.fullmatch(token.group()):
+    reverse = ""
+    for onward in _LEET_ONWARD.finditer(text):
+        reverse = reverse or text[::-1]
+        start = len(text) - _RUN_BEFORE.match(reverse, len(text) - onward.start()).end()  # type: ignore[union-attr]
+        token = _LEET_TOKEN.match(text, start, onward.end())
+        if token and token.group().strip(_NOT_LETTERS) and not _MEASURE.fullmatch(token.group()):
             pieces += [text[position:start], token.group().translate(_LEET)]
             position = token.end()
-        else:
-            pieces.append(text[position:end])
-            position = end
     return "".join(pieces) + text[position:] if pieces else text
-
-
-def _in_run(char: str) -> bool:
-    return char.isalnum() or char in "_@$!|*"
 
 
 def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:

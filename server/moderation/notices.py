@@ -32,8 +32,14 @@ _HELD_BECAUSE = {
 
 def held(reason: FlagKind) -> Notice:
     """The held notice, saying why in one plain clause."""
-    return Notice(
+    return _HELD[reason]
+
+
+_HELD = {
+    reason: Notice(
         "held_for_review",
-        f"Your message is waiting for a moderator because {_HELD_BECAUSE[reason]}. "
+        f"Your message is waiting for a moderator because {because}. "
         "It hasn't been lost, and you'll see it in the room if it's approved.",
     )
+    for reason, because in _HELD_BECAUSE.items()
+}

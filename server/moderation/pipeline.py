@@ -5,6 +5,7 @@ always runs (crisis must see every message) and the strictest decision wins.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from . import notices
@@ -18,6 +19,7 @@ from .profanity import check_profanity
 from .verdict import Decision, Flag, FlagKind, Notice, Span, Verdict
 
 CONTACT_MARKER = "[contact details removed]"
+_VISIBLE = re.compile(r"\S")
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -41,7 +43,7 @@ def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
         start = max(span.start, position)
         out.append(text[position:start])
         piece = text[start:span.end]
-        out.append(CONTACT_MARKER if how == "redact" else "".join(c if c.isspace() else "*" for c in piece))
+        out.append(CONTACT_MARKER if how == "redact" else _VISIBLE.sub("*", piece))
         position = span.end
     out.append(text[position:])
     return "".join(out)
@@ -70,7 +72,8 @@ def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
 
     def decide(stricter: Decision) -> None:
         nonlocal decision
-        decision = max(decision, stricter, key=lambda d: d.rank)
+        if stricter.rank > decision.rank:
+            decision = stricter
 
     if FlagKind.CRISIS in by_kind:
         said.append(notices.CRISIS)
