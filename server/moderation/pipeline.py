@@ -22,29 +22,29 @@ CONTACT_MARKER = "[contact details removed]"
 _VISIBLE = re.compile(r"\S")
 
 
-def _merge(spans: Iterable[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for span in sorted(spans, key=lambda s: s.start):
-        if merged and span.start <= merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+def _merge(spans: Iterable[Span], redact: bool) -> list[tuple[int, bool, int]]:
+    """Overlapping spans joined, as (start, redact, end): sorted, masks come before redactions at a start."""
+    merged: list[tuple[int, bool, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][2]:
+            if end > merged[-1][2]:
+                merged[-1] = (merged[-1][0], redact, end)
         else:
-            merged.append(span)
+            merged.append((start, redact, end))
     return merged
 
 
 def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
     """Mask words with asterisks (keeping spaces) and replace contact details with a visible marker."""
-    edits = [(s, "mask") for s in _merge(masks)] + [(s, "redact") for s in _merge(redactions)]
     out: list[str] = []
     position = 0
-    for span, how in sorted(edits, key=lambda e: e[0].start):
-        if span.end <= position:
+    for start, redact, end in sorted(_merge(masks, False) + _merge(redactions, True)):
+        if end <= position:
             continue
-        start = max(span.start, position)
+        start = max(start, position)
         out.append(text[position:start])
-        piece = text[start:span.end]
-        out.append(CONTACT_MARKER if how == "redact" else _VISIBLE.sub("*", piece))
-        position = span.end
+        out.append(CONTACT_MARKER if redact else _VISIBLE.sub("*", text[start:end]))
+        position = end
     out.append(text[position:])
     return "".join(out)
 

@@ -181,19 +181,22 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     """Listed words in normalised text, as (kind, start, end) in normalised coordinates."""
     text = norm.text
     hits: dict[tuple[int, int], FlagKind] = {}
-    innocent, neighbourly = word_lists().innocent, _neighbourly()
+    innocent, neighbourly, table = word_lists().innocent, _neighbourly(), _table()
     tokens: list[tuple[int, int]] = []
     for last, (key, entries, at_word_start, whole) in _automaton().iter(_word_starts().view(text)):
         start, end = last - len(key), last
         if not at_word_start and (start == 0 or not _is_token_char(text[start - 1])):
             continue  # a *word* at a word start: its word-start key reports it
-        if whole and (after := _TOKEN.match(text, end)):
-            if after.group() not in _SUFFIXES and (len(after.group()) < 3 or after.group() not in _table()):
+        after = _TOKEN.match(text, end) if whole else None
+        if after:
+            rest = after.group()
+            if rest not in _SUFFIXES and (len(rest) < 3 or rest not in table):
                 continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
         token_start = start  # every key starts with a token character, so the hit starts inside its token
         while token_start and _is_token_char(text[token_start - 1]):
             token_start -= 1
-        token_end = _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
+        # A whole key ends inside its token, so what follows it is the rest of the token.
+        token_end = after.end() if after else end if whole else _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
         word = text[token_start:token_end]
         if word in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
             continue
