@@ -65,9 +65,6 @@ _PLATFORM_WORDS = (
     "signal", "wickr", "skype", "wechat",
 )
 _DIGIT = re.compile(r"\d")
-_URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
-# On lower-cased text with a word shape: the same matches, scanned faster.
-_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
@@ -147,11 +144,8 @@ def _spelled_hint(text: str, shape: str | None) -> bool:
     return " dot " in shape if shape is not None else _SPELLED_HINT.search(text) is not None
 
 
-def _url_hint(text: str, shape: str | None) -> bool:
-    return (_URL_HINT_LOWER.search(text.lower()) if shape is not None else _URL_HINT.search(text)) is not None
-
-
-_SHAPELESS = frozenset(("email", "handle"))  # the detectors that need neither the word shape nor a digit
+_SHAPED = frozenset(("spelled", "platform", "anchor", "postcode", "cue"))  # the detectors that read the word shape
+_COUNTED = frozenset(("anchor", "postcode", "cue", "ip", "phone"))  # those that only run on text with a digit
 
 
 class _Gate:
@@ -196,16 +190,14 @@ def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
         found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
     if "handle" in possible:
         found += [("contact.handle", span) for span in _handles(text)]
-    if possible <= _SHAPELESS:
-        return found
-    shape = word_shape(text)
+    shape = word_shape(text) if possible & _SHAPED else None  # None when no detector reads it
     if "spelled" in possible and _spelled_hint(text, shape):
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
-    if "url" in possible and _url_hint(text, shape):
+    if "url" in possible:
         found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
     if "platform" in possible and _platform_hint(text, shape):
         found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
-    if _DIGIT.search(text):
+    if possible & _COUNTED and _DIGIT.search(text):
         found += [("contact.address", span) for span in find_addresses(text, shape, possible)]
         if "ip" in possible and (text.count(".") >= 3 or text.count(":") >= 7):
             found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
