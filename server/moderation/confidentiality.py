@@ -3,6 +3,7 @@
 Runs on the original text (case-insensitive) so redactions cover exactly what was typed. Phone
 numbers are confirmed by the phonenumbers library, but only on digit runs a cheap regex found
 first, because its matcher is slow. Published helpline numbers and sites are never redacted.
+One Hyperscan pass says which detectors may find something (_Gate); the others do not run.
 """
 from __future__ import annotations
 
