@@ -10,10 +10,12 @@ growth, so "I'm 42", "at 3pm", "on 12 May" or "in 2019" never start or join an a
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import cache
 
 import ahocorasick
 
+from .twins import regex_twin
 from .verdict import Span
 from .wordshape import word_shape
 
@@ -24,24 +26,32 @@ _SUFFIXES = (
 # A word ending in a street suffix ("Populierenstraat"), checked at the word's end in linear time.
 _SUFFIX_GROUPS = [{s for s in _SUFFIXES if len(s) == n} for n in {len(s) for s in _SUFFIXES}]
 _SUFFIXED = r"[^\W\d_]*(?![^\W\d_])(?:%s)" % "|".join("(?<=%s)" % "|".join(sorted(group)) for group in _SUFFIX_GROUPS)
-_STREET = (
-    r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
-    r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|viale|piazza|plaza|rua|rúa|calle|"
-    r"avda|avenida|rue|ul|ulica|utca|út|útja|tér|" + _SUFFIXED + ")"
-)
-# Street words that come first ("Rue de Rivoli 5"); "Dr." and "St." before a name are people and saints.
-_STREET_FIRST = (
-    r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|" + _SUFFIXED + ")"
-)
 _UNIT = r"(?:apt|apartment|suite|ste|unit|flat|postbox|po box|p\.o\. box|psc|cmr)"
-_ANCHOR = re.compile(
-    r"\b\d{1,6}[a-z]?\s+(?:[\w'.\-]+\s+){0,4}?" + _STREET + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
-    r"|\b" + _STREET_FIRST + r"\.?\s+(?:[^\W\d_][\w'.\-]*\s+){0,3}\d{1,5}[a-z]?\b"
-    r"|\b" + _UNIT + r"\.?\s*#?\d{1,6}[a-z]?\b"
-    r"|\b(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b"
-    r"|\bthe corner of\b",
-    re.I,
-)
+# The same words with the suffix spelled out: a regex that backtracks in Python, but one Hyperscan can take.
+_SUFFIX_SPELLED = r"[^\W\d_]*(?:%s)" % "|".join(_SUFFIXES)
+
+
+def _anchor(suffixed: str) -> str:
+    """Anchors with `suffixed` for words ending in a street suffix."""
+    street = (
+        r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|way|place|pl|terrace|close|"
+        r"crescent|square|sq|highway|hwy|parkway|pkwy|circle|cir|trail|row|via|viale|piazza|plaza|rua|rúa|calle|"
+        r"avda|avenida|rue|ul|ulica|utca|út|útja|tér|" + suffixed + ")"
+    )
+    # Street words that come first ("Rue de Rivoli 5"); "Dr." and "St." before a name are people and saints.
+    street_first = (
+        r"(?:avenue|boulevard|via|viale|piazza|plaza|rua|rúa|calle|avda|avenida|rue|ul|ulica|utca|c/|" + suffixed + ")"
+    )
+    return (
+        r"\b\d{1,6}[a-z]?\s+(?:[\w'.\-]+\s+){0,4}?" + street + r"\b\.?(?:\s+\d{1,5}[a-z]?\b)?"
+        r"|\b" + street_first + r"\.?\s+(?:[^\W\d_][\w'.\-]*\s+){0,3}\d{1,5}[a-z]?\b"
+        r"|\b" + _UNIT + r"\.?\s*#?\d{1,6}[a-z]?\b"
+        r"|\b(?:apo|fpo|dpo)\s+(?:aa|ae|ap)\s+\d{5}\b"
+        r"|\bthe corner of\b"
+    )
+
+
+_ANCHOR = re.compile(_anchor(_SUFFIXED), re.I)
 # Case matters here: a capitalised place then a five-digit postcode, a US state then a ZIP, a UK postcode.
 _POSTCODE = re.compile(
     r"\b[A-Z][^\W\d_]+,?[ \t]+\d{5}(?:-\d{4})?\b|\b[A-Z]{2},?[ \t]+\d{5}(?:-\d{4})?\b"
@@ -185,18 +195,28 @@ def _worth_looking(text: str, shape: str | None) -> tuple[bool, bool, bool]:
     return "anchor" in kinds, _POSTCODE_HINT.search(text) is not None, "cue" in kinds
 
 
-def find_addresses(text: str, shape: str | None) -> list[Span]:
-    """Address blocks in the original text (only called when the text holds a digit); shape: word_shape(text)."""
+def address_twins() -> dict[str, bytes]:
+    """Hyperscan twins of the address regexes by name, for the caller's one scan of a message (multiscan.py)."""
+    return {
+        "anchor": regex_twin(_anchor(_SUFFIX_SPELLED), re.I), "postcode": regex_twin(_POSTCODE), "cue": regex_twin(_CUE)
+    }
+
+
+def find_addresses(text: str, shape: str | None, possible: Container[str]) -> list[Span]:
+    """Address blocks in the original text (only called when the text holds a digit); shape: word_shape(text);
+    possible: the names of the regexes whose twins matched (address_twins), as the others cannot match."""
+    if "anchor" not in possible and "postcode" not in possible and "cue" not in possible:
+        return []
     anchors, postcodes, cues = _worth_looking(text, shape)
     spans = []
-    for match in _ANCHOR.finditer(text) if anchors else ():
+    for match in _ANCHOR.finditer(text) if anchors and "anchor" in possible else ():
         if match.group().lower() == "the corner of":
             spans.append(Span(match.start(), _grow_right(text, match.end())))
         else:
             spans.append(Span(_grow_left(text, match.start()), _grow_right(text, match.end())))
-    for match in _POSTCODE.finditer(text) if postcodes else ():
+    for match in _POSTCODE.finditer(text) if postcodes and "postcode" in possible else ():
         spans.append(Span(_grow_left(text, match.start()), match.end()))
-    for match in _CUE.finditer(text) if cues else ():
+    for match in _CUE.finditer(text) if cues and "cue" in possible else ():
         if span := _cued(text, match):
             spans.append(span)
     return spans

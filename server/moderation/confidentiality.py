@@ -3,6 +3,7 @@
 Runs on the original text (case-insensitive) so redactions cover exactly what was typed. Phone
 numbers are confirmed by the phonenumbers library, but only on digit runs a cheap regex found
 first, because its matcher is slow. Published helpline numbers and sites are never redacted.
+One Hyperscan pass says which detectors may find something (_Gate); the others do not run.
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from functools import cache, lru_cache
 import ahocorasick
 import phonenumbers
 
-from .addresses import find_addresses
+from .addresses import address_twins, find_addresses
+from .multiscan import MultiScanner
 from .resources import published_numbers, published_sites
+from .twins import CASE_TWINS_OF_ASCII, regex_twin
 from .verdict import Flag, FlagKind, Severity, Span
 from .wordshape import word_shape
 
@@ -31,8 +34,6 @@ _TLD = (
     r"info|biz|app|dev|ly|gg|tv|xyz|online|site)"
 )
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
-# What follows the @ of every _EMAIL match: starting with a literal, it is found without trying every position.
-_EMAIL_HINT = re.compile(r"@[\w\-]+(?:\.[\w\-]+)*\.[a-z]{2,}", re.I)
 _EMAIL_SPELLED = re.compile(
     r"(?<![\w.+\-])[\w.+\-]+\s*[(\[{]?\s*(?:at|@)\s*[)\]}]?\s*[\w\-]+\s*"
     r"(?:[(\[{]?\s*(?:dot|\.)\s*[)\]}]?\s*[\w\-]+\s*)*"
@@ -65,12 +66,11 @@ _PLATFORM_WORDS = (
     "signal", "wickr", "skype", "wechat",
 )
 _DIGIT = re.compile(r"\d")
-_URL_HINT = re.compile(r"\.(?:" + _TLD + r")\b|://|www\.", re.I)
-# On lower-cased text with a word shape: the same matches, scanned faster.
-_URL_HINT_LOWER = re.compile(_URL_HINT.pattern)
 _SPELLED_HINT = re.compile(r"\bdot\b", re.I)
 _HANDLE = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}\b", re.I)
 _HANDLE_CUE = re.compile(r"\b(?:add|follow|dm|pm|message|text|find|my|handle|user(?:name)?)\b", re.I)
+# Matches wherever _handles keeps a handle (a cue ends at most 25 characters before it): the twin to gate on.
+_CUED_HANDLE = _HANDLE_CUE.pattern + r"[\s\S]{0,25}" + _HANDLE.pattern
 
 
 @cache
@@ -145,37 +145,69 @@ def _spelled_hint(text: str, shape: str | None) -> bool:
     return " dot " in shape if shape is not None else _SPELLED_HINT.search(text) is not None
 
 
-def _url_hint(text: str, shape: str | None) -> bool:
-    return (_URL_HINT_LOWER.search(text.lower()) if shape is not None else _URL_HINT.search(text)) is not None
+_SHAPED = frozenset(("spelled", "platform", "anchor", "postcode", "cue"))  # the detectors that read the word shape
+_COUNTED = frozenset(("anchor", "postcode", "cue", "ip", "phone"))  # those that only run on text with a digit
+
+
+class _Gate:
+    """Which detector regexes may match a text: one Hyperscan pass over their twins (twins.py).
+
+    A regex whose twin does not match finds nothing, so skipping it changes no result; most messages
+    hold no contact details and skip every detector. Text with a letter that re.I equates with an ASCII
+    one (the Kelvin sign ...) runs them all. Regexes go by name: hashing a compiled pattern hashes its
+    whole code, every time.
+    """
+
+    def __init__(self, twins: dict[str, bytes]) -> None:
+        self._names = list(twins)
+        self._scanner = MultiScanner(list(twins.values()))
+
+    def possible(self, text: str) -> set[str]:
+        if not text.isascii() and any(letter in text for letter in CASE_TWINS_OF_ASCII):
+            return set(self._names)
+        return {self._names[index] for index in self._scanner.which(text)}
+
+
+@cache
+def _gate() -> _Gate:
+    return _Gate({
+        "email": regex_twin(_EMAIL), "handle": regex_twin(_CUED_HANDLE, re.I), "spelled": regex_twin(_EMAIL_SPELLED),
+        "url": regex_twin(_URL), "platform": regex_twin(_OFF_PLATFORM), "ip": regex_twin(_IP),
+        "phone": regex_twin(_PHONE_CANDIDATE), **address_twins(),
+    })
 
 
 def find_contacts(text: str, region: str) -> list[tuple[str, Span]]:
     """Every contact detail found, as (rule, span) in original coordinates.
 
-    Each detector runs only when a cheap check says it can match: substring tests on the word shape
-    (wordshape.py); a phone needs seven digits, an IP address three dots or seven colons.
+    Each detector runs only when its regex may match (_Gate) and a cheap check agrees: substring tests
+    on the word shape (wordshape.py); a phone needs seven digits, an IP address three dots or seven colons.
     """
+    possible = _gate().possible(text)
+    if not possible:
+        return []
     found: list[tuple[str, Span]] = []
-    shape = word_shape(text)
-    if "@" in text:
-        if _EMAIL_HINT.search(text):
-            found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
+    if "email" in possible:
+        found += [("contact.email", Span(*m.span())) for m in _EMAIL.finditer(text)]
+    if "handle" in possible:
         found += [("contact.handle", span) for span in _handles(text)]
-    if _spelled_hint(text, shape):
+    shape = word_shape(text) if possible & _SHAPED else None  # None when no detector reads it
+    if "spelled" in possible and _spelled_hint(text, shape):
         found += [("contact.email", Span(*m.span())) for m in _EMAIL_SPELLED.finditer(text)]
-    if _url_hint(text, shape):
+    if "url" in possible:
         found += [("contact.url", Span(*m.span())) for m in _URL.finditer(text) if _not_published(m)]
-    if _platform_hint(text, shape):
+    if "platform" in possible and _platform_hint(text, shape):
         found += [("contact.off_platform", Span(*m.span())) for m in _OFF_PLATFORM.finditer(text)]
-    if _DIGIT.search(text):
-        found += [("contact.address", span) for span in find_addresses(text, shape)]
-        if text.count(".") >= 3 or text.count(":") >= 7:
+    if possible & _COUNTED and _DIGIT.search(text):
+        found += [("contact.address", span) for span in find_addresses(text, shape, possible)]
+        if "ip" in possible and (text.count(".") >= 3 or text.count(":") >= 7):
             found += [("contact.ip", Span(*m.span())) for m in _IP.finditer(text)]
-        if len(_DIGIT.findall(text)) >= 7:
+        if "phone" in possible and len(_DIGIT.findall(text)) >= 7:
             found += [("contact.phone", span) for span in _phones(text, region)]
     return found
 
 
+@cache
 def region_of(locale: str) -> str:
     """'en-GB' -> 'GB'; a bare language falls back to the US numbering plan."""
     parts = locale.replace("_", "-").split("-")

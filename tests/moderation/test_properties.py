@@ -6,7 +6,6 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.confidentiality import _EMAIL, _EMAIL_HINT
 from server.moderation.normalize import _ASCII_FOLD, _SPACED, _SPACED_HINT, normalize
 from server.moderation.pipeline import review
 from server.moderation.policy import RoomPolicy, SenderContext
@@ -43,7 +42,6 @@ def test_ascii_tables_translate_as_str_translate_does(text: str) -> None:
 def test_prefilter_hints_never_miss_a_match(text: str) -> None:
     """A hint may say yes too often, never no when the regex it guards would match."""
     assert _SPACED_HINT.search(text) or not _SPACED.search(text)
-    assert _EMAIL_HINT.search(text) or not _EMAIL.search(text)
 
 
 @settings(max_examples=200, deadline=None)
