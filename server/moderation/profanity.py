@@ -195,8 +195,10 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
         token_start = start  # every key starts with a token character, so the hit starts inside its token
         while token_start and _is_token_char(text[token_start - 1]):
             token_start -= 1
-        # A whole key ends inside its token, so what follows it is the rest of the token.
-        token_end = after.end() if after else end if whole else _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
+        if whole:  # a whole key ends inside its token, so what follows it is the rest of the token
+            token_end = after.end() if after else end
+        else:
+            token_end = _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
         word = text[token_start:token_end]
         if word in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
             continue
