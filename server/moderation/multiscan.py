@@ -3,39 +3,21 @@
 Python's `re` tries one regex at a time, so a lexicon of hundreds of rules costs hundreds of scans per
 message. Hyperscan (Intel's multi-pattern regex engine, vectorscan on ARM) compiles them all into one
 automaton and scans the text once. It does not support look-arounds and reads bytes, so each rule is
-compiled there as a looser twin (`hyperscan_twin`): every text the exact regex matches, the twin matches
-too. A caller runs the exact regex only for the rules the scan names, and so finds exactly what the
-exact regexes alone would find.
+compiled there as a looser twin (twins.py): every text the exact regex matches, the twin matches too.
+A caller runs the exact regex only for the rules the scan names, and so finds exactly what the exact
+regexes alone would find.
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
-import re
 import threading
 from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
 import hyperscan
-
-# Python-regex fragments our pattern compilers emit, and their looser twins on UTF-8 bytes. In byte mode
-# Hyperscan's \w is ASCII, so a non-ASCII letter (bytes 0x80-0xff) is allowed wherever \w is; \W and
-# [^\w'] already match those bytes, which is looser than Python's Unicode \W. Look-aheads are dropped.
-_TWINS = {
-    "(?<![\\w'])": "(?:^|[^\\w'])",
-    "(?![\\w'])": "",
-    "(?=[ \\t]*(?:[\\n.!?,;:)]|$))": "",
-    "[\\w']": "[\\w'\\x80-\\xff]",
-    "\\w": "[\\w\\x80-\\xff]",
-}
-_FRAGMENTS = re.compile("|".join(map(re.escape, _TWINS)))  # longest first: "[\\w']" before "\\w"
-
-
-def hyperscan_twin(regex: str) -> bytes:
-    """A Hyperscan pattern that matches wherever `regex` (one our compilers emit) matches, and perhaps more."""
-    return _FRAGMENTS.sub(lambda fragment: _TWINS[fragment.group()], regex).encode("utf-8")
 
 
 def _note(rule: int, _start: int, _end: int, _flags: int, found: object) -> None:

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 from importlib.resources import files
 
-from .multiscan import MultiScanner, hyperscan_twin
+from .multiscan import MultiScanner
 from .normalize import normalize
+from .twins import regex_twin
 from .verdict import Severity
 
 _TOKEN = re.compile(r"\(|\)|\[|\]|\||~\d*|\$|[^\s()\[\]|~$]+")
@@ -41,7 +42,6 @@ class PhraseHit:
 # "ie"), it lets `re` skip to where those letters stand: several times faster over a long message.
 _START = r"(?<![\w'])"
 _GUARD = r"(?<![\w']%s)"
-_GUARDS = re.compile(r"\(\?<!\[\\w'\]\w\)")
 
 
 def _word(word: str, leading: bool) -> str | None:
@@ -122,18 +122,12 @@ def compile_phrase(source: str) -> re.Pattern[str]:
     return re.compile(("" if parser.guarded else _START) + regex + r"(?![\w'])")
 
 
-def phrase_twin(pattern: re.Pattern[str]) -> bytes:
-    """The Hyperscan twin of a compiled phrase: guards become the one look-behind at the start it stands for."""
-    regex = pattern.pattern.removeprefix(_START)
-    return hyperscan_twin(_START + _GUARDS.sub("", regex))
-
-
 class PhraseMatcher:
     """All phrases of one lexicon file, matched on normalised text.
 
     Hyperscan scans the text once for every rule at the same time (multi-pattern automata in C, a few
     microseconds a message however long the lexicon grows); each rule is compiled there as a looser twin
-    of its regex (hyperscan_twin). The scan only says which rules may match; those run their exact regex,
+    of its regex (twins.py). The scan only says which rules may match; those run their exact regex,
     so what is found is exactly what the regexes alone would find.
     """
 
@@ -143,7 +137,7 @@ class PhraseMatcher:
             head, _, source = line.partition(":")
             severity, rule = head.split()
             self.phrases.append(Phrase(rule, Severity(severity), compile_phrase(source.strip())))
-        self.scanner = MultiScanner([phrase_twin(phrase.pattern) for phrase in self.phrases])
+        self.scanner = MultiScanner([regex_twin(phrase.pattern) for phrase in self.phrases])
 
     def find(self, text: str) -> list[PhraseHit]:
         return [
