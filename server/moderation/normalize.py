@@ -78,10 +78,7 @@ class _Source:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
         if not self.collapsed:
-            removed = 0
-            for start, end in self.repeats:
-                self.collapsed.append(start - removed)
-                removed += end - start - 1
+            self.collapsed = list(self.runs)  # runs are keyed by where each repeat's letter stands
         which = bisect_right(self.collapsed, index) - 1
         if which < 0:
             return index, index

@@ -62,52 +62,46 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
     return _combine(text, flags, policy)
 
 
+_STRICTNESS = {decision: decision.rank for decision in Decision}
+
+
 def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
     """The strictest decision the flags call for under the room's policy, with what to show and say."""
-    by_kind = {flag.kind: flag for flag in reversed(flags)}
-    decision = Decision.ALLOW
+    kinds = {flag.kind for flag in flags}
+    decisions: list[Decision] = []
     said: list[Notice] = []
     masks: list[Span] = []
     redactions: list[Span] = []
-
-    def decide(stricter: Decision) -> None:
-        nonlocal decision
-        if stricter.rank > decision.rank:
-            decision = stricter
-
-    if FlagKind.CRISIS in by_kind:
+    if FlagKind.CRISIS in kinds:
         said.append(notices.CRISIS)
-    if profanity := by_kind.get(FlagKind.PROFANITY):
-        masks.extend(profanity.spans)
-        if policy.profanity is ProfanityAction.BLOCK:
-            decide(Decision.BLOCK)
-            said.append(notices.BLOCKED_PROFANITY)
-        else:
-            decide(Decision.ALLOW_MODIFIED)
-            said.append(notices.PROFANITY_MASKED)
-    if contact := by_kind.get(FlagKind.CONTACT):
-        redactions.extend(contact.spans)
-        decide(Decision.HOLD if policy.contact is ContactAction.HOLD else Decision.ALLOW_MODIFIED)
-        if policy.contact is ContactAction.HOLD:
-            said.append(notices.held(FlagKind.CONTACT))
-        else:
-            said.append(notices.CONTACT_REDACTED)
-    if FlagKind.ABUSE in by_kind:
+    if FlagKind.PROFANITY in kinds:
+        masks.extend(next(f for f in flags if f.kind is FlagKind.PROFANITY).spans)
+        blocked = policy.profanity is ProfanityAction.BLOCK
+        decisions.append(Decision.BLOCK if blocked else Decision.ALLOW_MODIFIED)
+        said.append(notices.BLOCKED_PROFANITY if blocked else notices.PROFANITY_MASKED)
+    if FlagKind.CONTACT in kinds:
+        redactions.extend(next(f for f in flags if f.kind is FlagKind.CONTACT).spans)
+        held = policy.contact is ContactAction.HOLD
+        decisions.append(Decision.HOLD if held else Decision.ALLOW_MODIFIED)
+        said.append(notices.held(FlagKind.CONTACT) if held else notices.CONTACT_REDACTED)
+    if FlagKind.ABUSE in kinds:
         masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
-        decide(Decision.HOLD)
+        decisions.append(Decision.HOLD)
         said.append(notices.held(FlagKind.ABUSE))
-    if FlagKind.WATCHED in by_kind:
-        watched = policy.watched.outcome(flags, in_crisis=FlagKind.CRISIS in by_kind)
+    if FlagKind.WATCHED in kinds:
+        watched = policy.watched.outcome(flags, in_crisis=FlagKind.CRISIS in kinds)
         masks.extend(watched.masks)
-        decide(watched.decision)
+        decisions.append(watched.decision)
         said.extend(watched.notices)
-    if FlagKind.FLOOD in by_kind and FlagKind.CRISIS not in by_kind:
+    if FlagKind.FLOOD in kinds and FlagKind.CRISIS not in kinds:
         # Someone in crisis may write fast; they are flagged to moderators but never held back.
-        decide(Decision.HOLD)
+        decisions.append(Decision.HOLD)
         said.append(notices.held(FlagKind.FLOOD))
+    decision = max(decisions, key=_STRICTNESS.__getitem__, default=Decision.ALLOW)
     shown = _edit(text, masks, redactions) if masks or redactions else text
     if decision is Decision.ALLOW and shown != text:
         decision = Decision.ALLOW_MODIFIED
     held_notices = [n for n in said if n.code == "held_for_review"]
-    said = [n for n in said if n.code != "held_for_review"] + held_notices[:1]
+    if len(held_notices) > 1 or held_notices and said[-1] is not held_notices[0]:
+        said = [n for n in said if n.code != "held_for_review"] + held_notices[:1]
     return Verdict(decision=decision, text=shown, flags=flags, notices=tuple(said))
