@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 import ahocorasick
 import re2
@@ -143,8 +144,7 @@ class _WordEntry:
     open_end: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     rule: WatchedRule
     span: Span
 
@@ -264,13 +264,15 @@ class WatchedRules:
         if not self.matcher.rules:
             return ()
         hits = self.matcher.hits(typed, norm, self.room_id)
+        if not hits:
+            return ()
         allowed = [h.span for h in hits if h.rule.action is RuleAction.ALLOW]
         spans: dict[str, set[Span]] = {}
-        for hit in hits:
-            if hit.rule.action is RuleAction.ALLOW or any(a.start <= hit.span.start and hit.span.end <= a.end
-                                                          for a in allowed):
+        for rule, span in hits:
+            if rule.action is RuleAction.ALLOW or allowed and any(a.start <= span.start and span.end <= a.end
+                                                                  for a in allowed):
                 continue
-            spans.setdefault(hit.rule.id, set()).add(hit.span)
+            spans.setdefault(rule.id, set()).add(span)
         return tuple(Flag(FlagKind.WATCHED, _SEVERITY[self.matcher.rules[rule_id].action], RULE_PREFIX + rule_id,
                           tuple(sorted(found, key=lambda s: s.start))) for rule_id, found in spans.items())
 
