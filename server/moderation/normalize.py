@@ -294,7 +294,11 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normaliz
         # Each mark moved on by one byte (the bigger int) turns the repeating byte to 0xff; translate drops those.
         marked = (int.from_bytes(data, "big") | int.from_bytes(marks, "big")).to_bytes(len(data), "big")
         return Normalized(marked.translate(None, b"\xff").decode("ascii"), _Source(starts, ends, marks))
-    repeats = list(map(re.Match.span, _REPEAT.finditer(text)))
+    if any(char.isalnum() for char in set(text) - ASCII):
+        repeats = list(map(re.Match.span, _REPEAT.finditer(text)))
+    else:  # only ASCII letters can repeat: mark them on a stand-in with one byte ("?") per other character
+        marks = _repeat_marks(text.encode("ascii", "replace"))
+        repeats = [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
     pieces: list[str] = []
     position = 0
     for start, end in repeats:

@@ -6,7 +6,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.normalize import _ASCII_FOLD, _SPACED, _SPACED_HINT, normalize
+from server.moderation.normalize import _ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, normalize
 from server.moderation.pipeline import review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -28,6 +28,15 @@ def test_index_map_is_valid(text: str) -> None:
     for start, end in zip(norm.starts, norm.ends):
         assert previous <= start < end <= len(text)
         previous = start
+
+
+@given(TEXT | st.text(alphabet="aabbzZ  ?!.1\u201c😀é²ßxx\ud800", max_size=60))
+def test_repeats_collapse_as_the_unicode_regex_does(text: str) -> None:
+    """The byte-level shortcuts for ASCII letters give what the plain regex gives on any text."""
+    norm = _collapse(text, range(len(text)), range(1, len(text) + 1))
+    assert norm.text == _REPEAT.sub(r"\1", text)
+    assert dict(norm.runs) == {m.start() - sum(len(r.group()) - 1 for r in _REPEAT.finditer(text, 0, m.start())):
+                               len(m.group()) for m in _REPEAT.finditer(text)}
 
 
 @given(TEXT | st.text(alphabet=st.characters(max_codepoint=127), max_size=100))
