@@ -17,8 +17,8 @@ ASCII = frozenset(map(chr, range(128)))  # set(text) - ASCII: a text's other cha
 class AsciiTable:
     """A str.translate table that maps ASCII characters to one ASCII character each.
 
-    On ASCII text (most messages) it runs as bytes.translate over a 256-byte table, about eight times
-    faster than str.translate, which looks every character up in a dict; other text uses the dict.
+    It runs as bytes.translate over a 256-byte table, about eight times faster than str.translate, which
+    looks every character up in a dict.
     """
 
     __slots__ = ("mapping", "_bytes")
@@ -30,19 +30,22 @@ class AsciiTable:
     def __call__(self, text: str, others: Mapping[int, str] | None = None) -> str:
         """The translated text, with `others` mapping more characters as if in the same pass.
 
-        Text is mostly ASCII with a few others (curly quotes, emoji): each is replaced in one C scan,
-        after which the text is often ASCII and takes the bytes path. That is the same as one pass when
-        the others are non-ASCII and their pieces ASCII that this table leaves alone; else one dict pass.
+        Text is mostly ASCII with a few others (curly quotes, emoji): each one that changes is replaced
+        in one C scan, then the table runs over the bytes. That is the same as one pass when the others
+        are non-ASCII and their pieces unchanged by this table; else one dict pass. Other text runs as
+        UTF-8, whose non-ASCII characters are all bytes over 127, which the table leaves alone.
         """
         if others:
+            others = {code: piece for code, piece in others.items() if piece != chr(code)}
+        if others:
             pieces = "".join(others.values())
-            if not pieces.isascii() or min(others) < 128 or self(pieces) != pieces:
+            if min(others) < 128 or self(pieces) != pieces:
                 return text.translate({**self.mapping, **others})
             for code, piece in others.items():
                 text = text.replace(chr(code), piece)
         if text.isascii():
             return text.encode("ascii").translate(self._bytes).decode("ascii")
-        return text.translate(self.mapping)
+        return text.encode("utf-8", "surrogatepass").translate(self._bytes).decode("utf-8", "surrogatepass")
 
 
 _SHAPE = AsciiTable(
