@@ -1,8 +1,9 @@
 """Local delivery of an emit to a room: the packet is encoded once and queued on each recipient's socket.
 
 python-socketio's AsyncManager.emit creates one task per recipient (each task awaits two coroutines that
-end in an unbounded queue's put) and then waits for all of them; in rooms of 20 that was a fifth of the
-server's CPU under load. Putting on the queue directly is what those tasks end in, minus the tasks. A
+end in an unbounded queue's put) and then waits for all of them: in rooms of 20 a fifth of the profiled CPU
+(profilers inflate such call-heavy code; the measured saving was about 3 % of the server's CPU). Putting on
+the queue directly is what those tasks end in, minus the tasks. A
 recipient whose socket is closed, gone or past its ping timeout takes the library's own path (which logs,
 or closes the socket), as does any emit with a callback or binary data.
 """
