@@ -2,6 +2,7 @@
 
 Loopback only, bounded in time and count. Per step it prints connected clients, deliveries/s, end-to-end
 latency p50/p95/p99 (send -> message:new at each receiver), lost and duplicated deliveries, server CPU
+(share of a core, and milliseconds per message sent: steadier than the latency knee on a shared machine)
 and RSS, and the generator's own CPU (it must stay well below 100 % or the figures measure it).
 The server runs pinned to core 0, this generator to core 1. `--baseline` runs the same load against a
 bare python-socketio relay tuned like peerchat (uvloop, orjson, GC) and an untuned default one.
@@ -52,21 +53,23 @@ class Step:
     lost: int
     duplicated: int
     server_cpu: float
+    server_ms_per_msg: float
     server_rss_mb: float
     generator_cpu: float
 
     def row(self) -> str:
         return (f"{self.offered:8.0f} {self.connected:6d} {self.deliveries_per_s:10.0f} {self.p50 * 1000:7.1f} "
                 f"{self.p95 * 1000:7.1f} {self.p99 * 1000:7.1f} {self.lost:6d} {self.duplicated:5d} "
-                f"{self.server_cpu:6.0f}% {self.server_rss_mb:7.1f} {self.generator_cpu:6.0f}%")
+                f"{self.server_cpu:6.0f}% {self.server_ms_per_msg:6.2f} {self.server_rss_mb:7.1f} "
+                f"{self.generator_cpu:6.0f}%")
 
     @property
     def healthy(self) -> bool:
         return self.p99 <= P99_TARGET and self.lost == 0 and self.duplicated == 0
 
 
-HEADER = (" offered  conns  deliv/s   p50ms   p95ms   p99ms   lost   dup  srvCPU  srvRSS  genCPU\n"
-          " (msg/s)                                                               (MB)")
+HEADER = (" offered  conns  deliv/s   p50ms   p95ms   p99ms   lost   dup  srvCPU  ms/msg  srvRSS  genCPU\n"
+          " (msg/s)                                                              (server)   (MB)")
 
 
 @dataclass
@@ -163,6 +166,7 @@ async def run_step(target: Target, load: Load, senders: list[tuple[WireClient, s
                 p99=percentile(load.latencies, 0.99), lost=sum(load.expected[k] for k in keys) - got,
                 duplicated=sum(max(0, load.received.get(k, 0) - load.expected[k]) for k in keys),
                 server_cpu=100 * cpu / (time.perf_counter() - wall0),
+                server_ms_per_msg=1000 * cpu / max(1, len(keys)),
                 server_rss_mb=sum(p.memory_info().rss for p in server) / 2**20,
                 generator_cpu=(100 * ((mine.user + mine.system) - (me0.user + me0.system))
                                / (time.perf_counter() - wall0)))

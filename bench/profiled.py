@@ -1,6 +1,7 @@
 """peerchat under a profiler that records only between two SIGUSR1s (bench/load.py sends them around the
 steps), so connect and join do not drown the send path. Used when BENCH_PROFILE=<file> is set: a file
-ending in .prof gets cProfile stats, anything else pyinstrument's sampled call tree (text)."""
+ending in .prof gets cProfile stats, .pyisession a pyinstrument session (render it later with any view,
+`pyinstrument --load=<file> --show-all`), anything else pyinstrument's sampled call tree (text)."""
 from __future__ import annotations
 
 import cProfile
@@ -39,8 +40,11 @@ class Toggle:
             self.profiler.disable()
             self.profiler.dump_stats(self.path)
         else:
-            self.profiler.stop()
-            Path(self.path).write_text(self.profiler.output_text(unicode=False, show_all=False))
+            session = self.profiler.stop()
+            if self.path.endswith(".pyisession"):
+                session.save(self.path)
+            else:
+                Path(self.path).write_text(self.profiler.output_text(unicode=False, show_all=False))
         self.profiler = None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +20,7 @@ from ..moderation.resource_book import ResourceBook
 from ..moderation.watched_effects import do_apply_watched
 from ..moderation.verdict import Decision, Verdict
 from ..services import Services
+from ..storage.message_writer import NewMessage
 from ..storage.messages import MessageStore
 from ..storage.models import Message, Room
 from ..storage.rooms import RoomStore
@@ -97,7 +98,7 @@ async def _send_plain(svc: Services, actor: Principal, sid: str, request: SendRe
     verdict = review(text, rules.moderation(actor.locale, svc.live.watched_for(room.id)), sender)
     if verdict.flags or verdict.decision is not Decision.ALLOW:
         return None
-    message = _message(room, actor, client_msg_id, text, verdict, now)
+    message = _message(room, actor, client_msg_id, text, verdict, now, NewMessage)
     message.content_warning = request.content_warning
     if not rules.stores_messages:
         message.text = None
@@ -131,7 +132,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=review(text, policy, sender),
                                          watched=policy.watched)
         record_verdict(verdict)
-        message = _message(room, actor, client_msg_id, text, verdict, now)
+        message = _message(room, actor, client_msg_id, text, verdict, now, Message)
         message.content_warning = request.content_warning
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
@@ -167,9 +168,14 @@ async def _stored_result(svc: Services, actor: Principal, slug: str, client_msg_
     return _result(stored, actor, room, stored.text, svc.live.book)
 
 
-def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdict: Verdict, now: float) -> Message:
+M = TypeVar("M", Message, NewMessage)
+
+
+def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdict: Verdict, now: float,
+             make: Callable[..., M]) -> M:
+    """The ORM Message for the careful path's session, a plain NewMessage for group commit."""
     status = STATUS_FOR[verdict.decision]
-    return Message(
+    return make(
         id=uuid.uuid4().hex, room_id=room.id, sender_id=actor.user_id, client_msg_id=client_msg_id,
         seq=None, status=status, text=None if status == "blocked" else verdict.text,
         original=text if status == "held" else None,
@@ -180,7 +186,7 @@ def _message(room: Room, actor: Principal, client_msg_id: str, text: str, verdic
         created_at=now)
 
 
-def _result(message: Message, actor: Principal, room: Room, shown_text: str | None,
+def _result(message: Message | NewMessage, actor: Principal, room: Room, shown_text: str | None,
             book: ResourceBook) -> dict[str, Any]:
     """The sender's ack; `shown_text` is what was delivered, even in rooms that do not store text."""
     return {

@@ -7,6 +7,7 @@ from typing import Any
 from ..clock import iso
 from ..moderation.notices import CRISIS
 from ..moderation.resource_book import DEFAULT_BOOK, ResourceBook
+from ..storage.message_writer import NewMessage
 from ..storage.models import Message, Room, User
 from .policy import RoomRules
 
@@ -30,7 +31,7 @@ def user_shape(user: User) -> dict[str, str]:
     return {"id": user.id, "pseudonym": user.pseudonym, "role": user.role}
 
 
-def message_shape(message: Message, sender: dict[str, str], room_slug: str) -> dict[str, Any]:
+def message_shape(message: Message | NewMessage, sender: dict[str, str], room_slug: str) -> dict[str, Any]:
     return {
         "id": message.id,
         "room": room_slug,

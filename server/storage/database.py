@@ -8,15 +8,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from ..errors import DomainError, ErrorCode
+from .sqlite_direct import DirectSqlite, Work
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -59,6 +61,9 @@ class Database:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         # SQLite has one writer; queueing writers here avoids "database is locked" under load.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        self.direct = DirectSqlite.for_url(engine.url, lambda connection: _sqlite_pragmas(connection, None)) \
+            if self.is_sqlite else None
+        """The send path's batches on a SQLite file go through here (storage/sqlite_direct.py)."""
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -107,6 +112,23 @@ class Database:
         except (OperationalError, OSError) as exc:
             raise _unavailable(exc) from exc
 
+    def read_direct(self, work: Work[T]) -> T:
+        """`work` on the event loop's own thread (storage/sqlite_direct.py says why)."""
+        assert self.direct is not None
+        try:
+            return self.direct.read(work)
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    async def write_direct(self, work: Work[T]) -> T:
+        """`work` in one transaction, queued behind this process's other writers like core_transaction."""
+        assert self.direct is not None
+        try:
+            async with self._writer():
+                return await self.direct.write(work)
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
+
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[None]:
         if self._write_lock is None:
@@ -116,6 +138,8 @@ class Database:
             yield
 
     async def close(self) -> None:
+        if self.direct is not None:
+            await self.direct.close()
         await self.engine.dispose()
 
 
