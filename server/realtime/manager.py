@@ -1,9 +1,8 @@
 """The Socket.IO client managers: python-socketio's own, with delivery and Redis-failure counts.
 
 With a Redis URL the AsyncRedisManager carries every emit to the other processes (JSON only, never
-pickle: CVE-2025-61765). Local delivery (DirectFanout, realtime/fanout.py) happens before the publish, so
-a Redis outage costs only the cross-process copy, which clients recover through `room:resume` (the
-database is the source of truth).
+pickle: CVE-2025-61765). Local delivery happens before the publish, so a Redis outage costs only the
+cross-process copy, which clients recover through `room:resume` (the database is the source of truth).
 """
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ import socketio
 
 from .. import metrics
 from . import wirejson
-from .fanout import DirectFanout
 
 log = logging.getLogger("peerchat.manager")
 
@@ -26,7 +24,7 @@ def _count_delivery(manager: socketio.AsyncManager, event: str, namespace: str |
         metrics.MESSAGES_OUT.inc(len(manager.rooms.get(namespace or "/", {}).get(room, ())))
 
 
-class LocalManager(DirectFanout):
+class LocalManager(socketio.AsyncManager):
     async def emit(self, event: str, data: Any, namespace: str | None = None, room: Any = None,
                    skip_sid: Any = None, callback: Any = None, to: Any = None, **kwargs: Any) -> None:
         _count_delivery(self, event, namespace, to or room)
@@ -34,7 +32,7 @@ class LocalManager(DirectFanout):
                            to=to, **kwargs)
 
 
-class RedisManager(socketio.AsyncRedisManager, DirectFanout):
+class RedisManager(socketio.AsyncRedisManager):
     def __init__(self, url: str, channel: str) -> None:
         super().__init__(url, channel=channel, json=wirejson,
                          redis_options={"socket_connect_timeout": 1.0, "health_check_interval": 10})

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +124,19 @@ def _counts(messages: list[NewMessage]) -> dict[str, int]:
     return dict(sorted(Counter(m.room_id for m in messages).items()))
 
 
-def _assign(messages: list[NewMessage], next_seq: dict[str, int]) -> None:
+def _numbered(room_ids: Iterable[str], first: dict[str, int]) -> list[int]:
     """Gapless seqs in arrival order from each room's first new seq."""
-    for message in messages:
-        message.seq = next_seq[message.room_id]
-        next_seq[message.room_id] += 1
+    next_seq = dict(first)
+    seqs = []
+    for room_id in room_ids:
+        seqs.append(next_seq[room_id])
+        next_seq[room_id] += 1
+    return seqs
+
+
+def _assign(messages: list[NewMessage], first: dict[str, int]) -> None:
+    for message, seq in zip(messages, _numbered((m.room_id for m in messages), first)):
+        message.seq = seq
 
 
 def _store(connection: sqlite3.Connection, counts: dict[str, int], rows: list[list[Any]]) -> dict[str, int]:
@@ -139,10 +148,8 @@ def _store(connection: sqlite3.Connection, counts: dict[str, int], rows: list[li
         if found is None:
             raise LookupError(f"room {room_id} is gone")
         first[room_id] = found[0] - n + 1
-    seqs = dict(first)
-    for row in rows:
-        row[_SEQ] = seqs[row[_ROOM_ID]]
-        seqs[row[_ROOM_ID]] += 1
+    for row, seq in zip(rows, _numbered((row[_ROOM_ID] for row in rows), first)):
+        row[_SEQ] = seq
     connection.execute(_insert_rows(len(rows)), [value for row in rows for value in row])
     return first
 
