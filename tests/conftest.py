@@ -10,6 +10,8 @@ from typing import AsyncIterator
 import pytest
 from sqlalchemy import text
 
+from server.moderation.pipeline import review
+from server.moderation.policy import RoomPolicy, SenderContext
 from server.storage.database import create_engine
 from server.storage.models import Base
 from server.storage.schema import upgrade_to_head
@@ -17,6 +19,14 @@ from tests.harness import RunningServer, ServerFactory, start_server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL_VAR = "PEERCHAT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _matchers_built() -> None:
+    """Build the pipeline's matchers once, before any test: on a machine that never ran peerchat this
+    compiles the Hyperscan databases (seconds) and caches them, so server processes that tests start
+    load them at once instead of each compiling them within its start-up deadline."""
+    review("warm up", RoomPolicy(), SenderContext())
 
 
 async def _migrate_fresh(url: str, reset_schema: bool) -> None:
