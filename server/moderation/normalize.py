@@ -87,6 +87,17 @@ class _Source:
             return start, end - 1
         return index + end - 1 - self.collapsed[which], index + end - 1 - self.collapsed[which]
 
+    def repeated(self, length: int) -> bytes:
+        """Per collapsed character, how many more times it was typed in a row, at most 2 (typed three times
+        is stretching, however long it goes on). For ASCII text the marks give it in C: each letter kept is
+        followed by one mark per repeat dropped, then a zero byte."""
+        if self.marks:
+            return bytes(map(len, _STRETCHED.sub(b"\xff\xff", self.marks + b"\x00").split(b"\x00")[:-1]))
+        repeated = bytearray(length)
+        for index, run in self.runs.items():
+            repeated[index] = min(run - 1, 2)
+        return bytes(repeated)
+
     def build(self) -> None:
         starts: list[int] = []
         ends: list[int] = []
@@ -132,6 +143,11 @@ class Normalized:
         first, _ = self._source.index(start)
         _, last = self._source.index(end - 1)
         return Span(self._source.starts[first], self._source.ends[last])
+
+    def repeated(self) -> bytes:
+        """Per character, how many more times it was typed in a row (0, 1, or 2 for two or more): slices of it
+        are cheap keys for what a word typed so means."""
+        return self._source.repeated(len(self.text))
 
     def run(self, index: int) -> int:
         """How many times the letter at index was typed in a row ("shiiit" -> 3 for the i)."""
@@ -269,6 +285,7 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
 _NOT_LETTER = bytes(int(not chr(b).isalpha() or b > 127) for b in range(256))
 _MARK_ZERO = b"\xff" + bytes(255)
 _MARKED_RUN = re.compile(rb"\xff+")
+_STRETCHED = re.compile(rb"\xff{3,}")
 
 
 def _repeat_marks(data: bytes) -> bytes:
