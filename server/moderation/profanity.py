@@ -190,8 +190,8 @@ def _cleared_by_neighbours(view: str, token_start: int, token_end: int) -> bool:
     later = view[token_end + 1:].split(None, 1)
     if (earlier[-1] if earlier else "", word) in lists.pairs or (word, later[0] if later else "") in lists.pairs:
         return True
-    cues = lists.foreign.get(word)
-    return bool(cues) and len(cues.intersection(view.split())) >= 2
+    cues = lists.foreign.get(word, frozenset())
+    return len(cues.intersection(view.split())) >= 2 if cues else False
 
 
 def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
