@@ -89,10 +89,11 @@ class _Source:
 
     def repeated(self, length: int) -> bytes:
         """Per collapsed character, how many more times it was typed in a row, at most 2 (typed three times
-        is stretching, however long it goes on). For ASCII text the marks give it in C: each letter kept is
-        followed by one mark per repeat dropped, then a zero byte."""
+        is stretching, however long it goes on)."""
         if self.marks:
-            return bytes(map(len, _STRETCHED.sub(b"\xff\xff", self.marks + b"\x00").split(b"\x00")[:-1]))
+            return _repeated(self.marks)
+        if not self._repeats:
+            return bytes(length)
         repeated = bytearray(length)
         for index, run in self.runs.items():
             repeated[index] = min(run - 1, 2)
@@ -285,7 +286,7 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
 _NOT_LETTER = bytes(int(not chr(b).isalpha() or b > 127) for b in range(256))
 _MARK_ZERO = b"\xff" + bytes(255)
 _MARKED_RUN = re.compile(rb"\xff+")
-_STRETCHED = re.compile(rb"\xff{3,}")
+_MARK_ONE = bytes(255) + b"\x01"  # for _repeated: 0xff to 1, others to 0
 
 
 def _repeat_marks(data: bytes) -> bytes:
@@ -299,6 +300,18 @@ def _repeat_marks(data: bytes) -> bytes:
     equal = (int.from_bytes(head, "big") ^ int.from_bytes(data[1:], "big")
              | int.from_bytes(head.translate(_NOT_LETTER), "big"))
     return equal.to_bytes(len(head), "big").translate(_MARK_ZERO)
+
+
+def _repeated(marks: bytes) -> bytes:
+    """Normalized.repeated from the marks of _repeat_marks, in whole-buffer operations like them.
+
+    Per character before collapsing: 1 where the next one repeats it, plus 1 where the one after that does
+    too; then the characters collapsing dropped (a mark before them) are dropped here too.
+    """
+    once = int.from_bytes((marks + b"\x00").translate(_MARK_ONE), "big")
+    counts = once + (once & (once << 8))
+    dropped = int.from_bytes(b"\x00" + marks, "big")
+    return (counts | dropped).to_bytes(len(marks) + 1, "big").translate(None, b"\xff")
 
 
 def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:
