@@ -38,7 +38,10 @@ def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
     """Mask words with asterisks (keeping spaces) and replace contact details with a visible marker."""
     out: list[str] = []
     position = 0
-    for start, redact, end in sorted(_merge(masks, False) + _merge(redactions, True)):
+    pieces = _merge(masks, False)
+    if redactions:  # most edits only mask, and merged masks are sorted already
+        pieces = sorted(pieces + _merge(redactions, True))
+    for start, redact, end in pieces:
         if end <= position:
             continue
         start = max(start, position)
@@ -73,7 +76,7 @@ _STRICTNESS = {decision: decision.rank for decision in Decision}
 
 def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
     """The strictest decision the flags call for under the room's policy, with what to show and say."""
-    kinds = {flag.kind for flag in flags}
+    kinds = {flag.kind: flag for flag in reversed(flags)}  # each kind's first flag
     decisions: list[Decision] = []
     said: list[Notice] = []
     masks: list[Span] = []
@@ -81,12 +84,12 @@ def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
     if FlagKind.CRISIS in kinds:
         said.append(notices.CRISIS)
     if FlagKind.PROFANITY in kinds:
-        masks.extend(next(f for f in flags if f.kind is FlagKind.PROFANITY).spans)
+        masks.extend(kinds[FlagKind.PROFANITY].spans)
         blocked = policy.profanity is ProfanityAction.BLOCK
         decisions.append(Decision.BLOCK if blocked else Decision.ALLOW_MODIFIED)
         said.append(notices.BLOCKED_PROFANITY if blocked else notices.PROFANITY_MASKED)
     if FlagKind.CONTACT in kinds:
-        redactions.extend(next(f for f in flags if f.kind is FlagKind.CONTACT).spans)
+        redactions.extend(kinds[FlagKind.CONTACT].spans)
         held = policy.contact is ContactAction.HOLD
         decisions.append(Decision.HOLD if held else Decision.ALLOW_MODIFIED)
         said.append(notices.held(FlagKind.CONTACT) if held else notices.CONTACT_REDACTED)
