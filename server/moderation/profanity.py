@@ -14,7 +14,7 @@ import ahocorasick
 
 from .normalize import Normalized, normalize
 from .phrases import read_lines
-from .verdict import Flag, FlagKind, Severity, Span
+from .verdict import Flag, FlagKind, Severity
 from .wordshape import WordStarts
 
 _SUFFIXES = frozenset({
@@ -228,12 +228,11 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
 
 def check_profanity(norm: Normalized) -> tuple[Flag, ...]:
     """One flag per kind found: PROFANITY (masked or blocked by room policy), ABUSE for slurs."""
-    spans: dict[FlagKind, list[Span]] = {}
-    for kind, start, end in find_words(norm):
-        spans.setdefault(kind, []).append(norm.span(start, end))
-    flags = []
-    if FlagKind.ABUSE in spans:
-        flags.append(Flag(FlagKind.ABUSE, Severity.HIGH, "abuse.slur", tuple(spans[FlagKind.ABUSE])))
-    if FlagKind.PROFANITY in spans:
-        flags.append(Flag(FlagKind.PROFANITY, Severity.LOW, "profanity.word", tuple(spans[FlagKind.PROFANITY])))
-    return tuple(flags)
+    found = find_words(norm)
+    if not found:
+        return ()  # most messages
+    abuse = FlagKind.ABUSE
+    slurs = tuple(norm.span(start, end) for kind, start, end in found if kind is abuse)
+    words = tuple(norm.span(start, end) for kind, start, end in found if kind is not abuse)
+    return ((Flag(FlagKind.ABUSE, Severity.HIGH, "abuse.slur", slurs),) if slurs else ()) + (
+        (Flag(FlagKind.PROFANITY, Severity.LOW, "profanity.word", words),) if words else ())
