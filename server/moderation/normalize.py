@@ -87,6 +87,18 @@ class _Source:
             return start, end - 1
         return index + end - 1 - self.collapsed[which], index + end - 1 - self.collapsed[which]
 
+    def repeated(self, length: int) -> bytes:
+        """Per collapsed character, how many more times it was typed in a row, at most 2 (typed three times
+        is stretching, however long it goes on)."""
+        if self.marks:
+            return _repeated(self.marks)
+        if not self._repeats:
+            return bytes(length)
+        repeated = bytearray(length)
+        for index, run in self.runs.items():
+            repeated[index] = min(run - 1, 2)
+        return bytes(repeated)
+
     def build(self) -> None:
         starts: list[int] = []
         ends: list[int] = []
@@ -132,6 +144,11 @@ class Normalized:
         first, _ = self._source.index(start)
         _, last = self._source.index(end - 1)
         return Span(self._source.starts[first], self._source.ends[last])
+
+    def repeated(self) -> bytes:
+        """Per character, how many more times it was typed in a row (0, 1, or 2 for two or more): slices of it
+        are cheap keys for what a word typed so means."""
+        return self._source.repeated(len(self.text))
 
     def run(self, index: int) -> int:
         """How many times the letter at index was typed in a row ("shiiit" -> 3 for the i)."""
@@ -269,6 +286,7 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
 _NOT_LETTER = bytes(int(not chr(b).isalpha() or b > 127) for b in range(256))
 _MARK_ZERO = b"\xff" + bytes(255)
 _MARKED_RUN = re.compile(rb"\xff+")
+_MARK_ONE = bytes(255) + b"\x01"  # for _repeated: 0xff to 1, others to 0
 
 
 def _repeat_marks(data: bytes) -> bytes:
@@ -282,6 +300,18 @@ def _repeat_marks(data: bytes) -> bytes:
     equal = (int.from_bytes(head, "big") ^ int.from_bytes(data[1:], "big")
              | int.from_bytes(head.translate(_NOT_LETTER), "big"))
     return equal.to_bytes(len(head), "big").translate(_MARK_ZERO)
+
+
+def _repeated(marks: bytes) -> bytes:
+    """Normalized.repeated from the marks of _repeat_marks, in whole-buffer operations like them.
+
+    Per character before collapsing: 1 where the next one repeats it, plus 1 where the one after that does
+    too; then the characters collapsing dropped (a mark before them) are dropped here too.
+    """
+    once = int.from_bytes((marks + b"\x00").translate(_MARK_ONE), "big")
+    counts = once + (once & (once << 8))
+    dropped = int.from_bytes(b"\x00" + marks, "big")
+    return (counts | dropped).to_bytes(len(marks) + 1, "big").translate(None, b"\xff")
 
 
 def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normalized:

@@ -38,15 +38,24 @@ def _edit(text: str, masks: Iterable[Span], redactions: Iterable[Span]) -> str:
     """Mask words with asterisks (keeping spaces) and replace contact details with a visible marker."""
     out: list[str] = []
     position = 0
-    for start, redact, end in sorted(_merge(masks, False) + _merge(redactions, True)):
+    pieces = _merge(masks, False)
+    if redactions:  # most edits only mask, and merged masks are sorted already
+        pieces = sorted(pieces + _merge(redactions, True))
+    for start, redact, end in pieces:
         if end <= position:
             continue
         start = max(start, position)
         out.append(text[position:start])
-        out.append(CONTACT_MARKER if redact else _VISIBLE.sub("*", text[start:end]))
+        out.append(CONTACT_MARKER if redact else _mask(text[start:end]))
         position = end
     out.append(text[position:])
     return "".join(out)
+
+
+def _mask(piece: str) -> str:
+    """Asterisks for the visible characters, spaces kept; most masks are one word, masked without the regex
+    (about 0.8 us a call in a running pipeline)."""
+    return "*" * len(piece) if piece.split() == [piece] else _VISIBLE.sub("*", piece)
 
 
 def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
@@ -63,40 +72,44 @@ def review(text: str, policy: RoomPolicy, sender: SenderContext) -> Verdict:
 
 
 _STRICTNESS = {decision: decision.rank for decision in Decision}
+# A member read through its Enum class costs about 0.1 us in Python 3.11, and _combine reads a dozen.
+_CRISIS, _PROFANITY, _CONTACT, _ABUSE, _WATCHED, _FLOOD = (
+    FlagKind.CRISIS, FlagKind.PROFANITY, FlagKind.CONTACT, FlagKind.ABUSE, FlagKind.WATCHED, FlagKind.FLOOD,
+)
 
 
 def _combine(text: str, flags: tuple[Flag, ...], policy: RoomPolicy) -> Verdict:
     """The strictest decision the flags call for under the room's policy, with what to show and say."""
-    kinds = {flag.kind for flag in flags}
+    kinds = {flag.kind: flag for flag in reversed(flags)}  # each kind's first flag
     decisions: list[Decision] = []
     said: list[Notice] = []
     masks: list[Span] = []
     redactions: list[Span] = []
-    if FlagKind.CRISIS in kinds:
+    if _CRISIS in kinds:
         said.append(notices.CRISIS)
-    if FlagKind.PROFANITY in kinds:
-        masks.extend(next(f for f in flags if f.kind is FlagKind.PROFANITY).spans)
+    if _PROFANITY in kinds:
+        masks.extend(kinds[_PROFANITY].spans)
         blocked = policy.profanity is ProfanityAction.BLOCK
         decisions.append(Decision.BLOCK if blocked else Decision.ALLOW_MODIFIED)
         said.append(notices.BLOCKED_PROFANITY if blocked else notices.PROFANITY_MASKED)
-    if FlagKind.CONTACT in kinds:
-        redactions.extend(next(f for f in flags if f.kind is FlagKind.CONTACT).spans)
+    if _CONTACT in kinds:
+        redactions.extend(kinds[_CONTACT].spans)
         held = policy.contact is ContactAction.HOLD
         decisions.append(Decision.HOLD if held else Decision.ALLOW_MODIFIED)
-        said.append(notices.held(FlagKind.CONTACT) if held else notices.CONTACT_REDACTED)
-    if FlagKind.ABUSE in kinds:
-        masks.extend(span for flag in flags if flag.kind is FlagKind.ABUSE for span in flag.spans)
+        said.append(notices.held(_CONTACT) if held else notices.CONTACT_REDACTED)
+    if _ABUSE in kinds:
+        masks.extend(span for flag in flags if flag.kind is _ABUSE for span in flag.spans)
         decisions.append(Decision.HOLD)
-        said.append(notices.held(FlagKind.ABUSE))
-    if FlagKind.WATCHED in kinds:
-        watched = policy.watched.outcome(flags, in_crisis=FlagKind.CRISIS in kinds)
+        said.append(notices.held(_ABUSE))
+    if _WATCHED in kinds:
+        watched = policy.watched.outcome(flags, in_crisis=_CRISIS in kinds)
         masks.extend(watched.masks)
         decisions.append(watched.decision)
         said.extend(watched.notices)
-    if FlagKind.FLOOD in kinds and FlagKind.CRISIS not in kinds:
+    if _FLOOD in kinds and _CRISIS not in kinds:
         # Someone in crisis may write fast; they are flagged to moderators but never held back.
         decisions.append(Decision.HOLD)
-        said.append(notices.held(FlagKind.FLOOD))
+        said.append(notices.held(_FLOOD))
     decision = max(decisions, key=_STRICTNESS.__getitem__, default=Decision.ALLOW)
     shown = _edit(text, masks, redactions) if masks or redactions else text
     if decision is Decision.ALLOW and shown != text:

@@ -6,18 +6,15 @@ merely contain a listed word ("Scunthorpe", "assess", "therapist") never match.
 """
 from __future__ import annotations
 
-import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
-from itertools import repeat
 
 import ahocorasick
 
 from .normalize import Normalized, normalize
 from .phrases import read_lines
-from .verdict import Flag, FlagKind, Severity, Span
+from .verdict import Flag, FlagKind, Severity
 from .wordshape import WordStarts
 
 _SUFFIXES = frozenset({
@@ -83,7 +80,12 @@ def _variants(folded: str) -> set[str]:
 
 @cache
 def _table() -> dict[str, tuple[Entry, ...]]:
-    """Every spelling to look for, with the listed words it stands for."""
+    """Every spelling to look for, with the listed words it stands for.
+
+    A spelling holding a space or punctuation ("blow job", "shit.") is left out unless listed as *word*:
+    a hit is accepted only within one token (see find_words), so it could never match, and its characters
+    would make every key start after them as well (wordshape.WordStarts) for nothing.
+    """
     lists = word_lists()
     table: dict[str, list[Entry]] = {}
     sources = [(w, FlagKind.PROFANITY) for w in lists.profanity] + [(w, FlagKind.ABUSE) for w in lists.slurs]
@@ -94,7 +96,8 @@ def _table() -> dict[str, tuple[Entry, ...]]:
             continue
         runs = tuple(folded.run(i) for i in range(len(folded.text)))
         for variant in _variants(folded.text):
-            table.setdefault(variant, []).append(Entry(word, kind, runs, anywhere))
+            if anywhere or all(map(_is_token_char, variant)):
+                table.setdefault(variant, []).append(Entry(word, kind, runs, anywhere))
     return {key: tuple(entries) for key, entries in table.items()}
 
 
@@ -109,16 +112,12 @@ def _automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for key, entries in _table().items():
         anywhere = any(entry.anywhere for entry in entries)
-        whole = not anywhere and all(map(_is_token_char, key))  # a hit ends inside a token: see find_words
         for before in _word_starts().prefixes:
-            automaton.add_word(before + key, (key, entries, True, whole))
+            automaton.add_word(before + key, (key, True, anywhere))
         if anywhere:
-            automaton.add_word(key, (key, entries, False, False))
+            automaton.add_word(key, (key, False, True))
     automaton.make_automaton()
     return automaton
-
-
-_TOKEN = re.compile(r"(?:[^\W_]|\*)+")
 
 
 def _is_token_char(char: str) -> bool:
@@ -133,33 +132,42 @@ def _run_fits(typed: int, listed: int) -> bool:
     return typed == listed or typed >= 3 or typed >= listed >= 2
 
 
-def _runs_fit(norm: Normalized, start: int, runs: tuple[int, ...]) -> bool:
-    typed = tuple(map(norm.runs.get, range(start, start + len(runs)), repeat(1)))
+def _runs_fit(typed: tuple[int, ...], runs: tuple[int, ...]) -> bool:
+    """Whether letters typed `typed` times in a row spell a word listed with `runs`."""
+    typed = typed[:len(runs)]
     return typed == runs or all(map(_run_fits, typed, runs))  # typed as listed: the usual case, checked in C
 
 
-def _listed_at(norm: Normalized, start: int, end: int) -> bool:
-    """Whether norm.text[start:end] is a listed word on its own (the second half of a compound)."""
-    found = _table().get(norm.text[start:end], ())
-    return any(_runs_fit(norm, start, e.runs) for e in found)
+def _listed(word: str, typed: tuple[int, ...]) -> bool:
+    """Whether a token's rest, typed so, is a listed word on its own (the second half of a compound)."""
+    return any(_runs_fit(typed, entry.runs) for entry in _table().get(word, ()))
 
 
-def _accept(norm: Normalized, start: int, end: int, entry: Entry, token_end: int) -> bool:
-    if entry.anywhere or end == token_end:
+def _accept(word: str, end: int, entry: Entry, typed: tuple[int, ...]) -> bool:
+    """Whether what follows a hit ending at `end` in its token makes it a word: nothing, an ending, a word."""
+    if entry.anywhere or end == len(word):
         return True
-    rest = norm.text[end:token_end]
-    if rest in _SUFFIXES and all(norm.run(i) == 1 for i in range(end, token_end)):
+    rest = word[end:]
+    if rest in _SUFFIXES and all(run == 1 for run in typed[end:]):
         return True
-    return len(rest) >= 3 and _listed_at(norm, end, token_end)
+    return len(rest) >= 3 and _listed(rest, typed[end:])
 
 
-def _in_innocent_pair(text: str, tokens: list[tuple[int, int]], index: int) -> bool:
-    """Whether the token and a neighbour form a harmless phrase ("maine coon", "hoe-down", "doo-wop")."""
-    pairs = word_lists().pairs
-    word = text[slice(*tokens[index])]
-    before = text[slice(*tokens[index - 1])] if index > 0 else ""
-    after = text[slice(*tokens[index + 1])] if index + 1 < len(tokens) else ""
-    return (before, word) in pairs or (word, after) in pairs
+@lru_cache(maxsize=4096)
+def _token_hit(word: str, start: int, end: int, repeated: bytes) -> FlagKind | None:
+    """What a hit on word[start:end] makes of its token, its letters typed 1 + repeated[i] times, neighbours
+    aside (see Normalized.repeated: a run of three or more fits as any longer one does).
+
+    All that is needed is inside the token, and chat repeats its words, so the answer is kept: the
+    steps in Python per hit cost more in a running pipeline than in isolation (cold caches).
+    """
+    if word in word_lists().innocent:
+        return None
+    typed = tuple(more + 1 for more in repeated)
+    for entry in _table()[word[start:end]]:
+        if (start == 0 or entry.anywhere) and _runs_fit(typed[start:], entry.runs) and _accept(word, end, entry, typed):
+            return entry.kind
+    return None
 
 
 @cache
@@ -169,60 +177,62 @@ def _neighbourly() -> frozenset[str]:
     return frozenset(word for pair in lists.pairs for word in pair) | frozenset(lists.foreign)
 
 
-def _other_language(text: str, tokens: list[tuple[int, int]], word: str) -> bool:
-    """Whether a word that is everyday in another language ("hoe": Dutch "how") is used in that language here."""
-    cues = word_lists().foreign.get(word)
-    if not cues:
-        return False
-    return len({text[a:b] for a, b in tokens} & cues) >= 2
+def _cleared_by_neighbours(view: str, token_start: int, token_end: int) -> bool:
+    """Whether a token and a neighbour form a harmless phrase ("maine coon", "hoe-down", "doo-wop"), or the
+    token is everyday in another language ("hoe": Dutch "how") and two cue words of it are in the text.
+
+    The view holds the tokens split by spaces, so str.split finds them: a quarter of chat messages hold
+    "hoes" or "pussy", and a token regex over the whole text costs several microseconds in a pipeline.
+    """
+    lists = word_lists()
+    word = view[token_start + 1:token_end + 1]
+    earlier = view[:token_start + 1].rsplit(None, 1)
+    later = view[token_end + 1:].split(None, 1)
+    if (earlier[-1] if earlier else "", word) in lists.pairs or (word, later[0] if later else "") in lists.pairs:
+        return True
+    cues = lists.foreign.get(word, frozenset())
+    return len(cues.intersection(view.split())) >= 2 if cues else False
 
 
 def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
-    """Listed words in normalised text, as (kind, start, end) in normalised coordinates."""
+    """Listed words in normalised text, as (kind, start, end) in normalised coordinates.
+
+    Tokens are runs of characters other than spaces in the automaton's view (" " + text with every other
+    character a space), so their bounds are found by str.find: text index i is view index i + 1.
+    """
     text = norm.text
+    view = _word_starts().view(text)
     hits: dict[tuple[int, int], FlagKind] = {}
-    innocent, neighbourly, table = word_lists().innocent, _neighbourly(), _table()
-    tokens: list[tuple[int, int]] = []
-    for last, (key, entries, at_word_start, whole) in _automaton().iter(_word_starts().view(text)):
-        start, end = last - len(key), last
-        if not at_word_start and (start == 0 or not _is_token_char(text[start - 1])):
+    table, neighbourly, abuse = _table(), _neighbourly(), FlagKind.ABUSE
+    repeated = b""
+    for last, (key, at_word_start, anywhere) in _automaton().iter(view):
+        start = last - len(key)
+        if not at_word_start and view[start] == " ":
             continue  # a *word* at a word start: its word-start key reports it
-        after = _TOKEN.match(text, end) if whole else None
-        if after:
-            rest = after.group()
-            if rest not in _SUFFIXES and (len(rest) < 3 or rest not in table):
-                continue  # the start of a longer word ("hello"): no ending or listed word follows; no tokenising
-        token_start = start  # every key starts with a token character, so the hit starts inside its token
-        while token_start and _is_token_char(text[token_start - 1]):
-            token_start -= 1
-        if whole:  # a whole key ends inside its token, so what follows it is the rest of the token
-            token_end = after.end() if after else end
-        else:
-            token_end = _TOKEN.match(text, token_start).end()  # type: ignore[union-attr]
-        word = text[token_start:token_end]
-        if word in innocent or hits.get((token_start, token_end)) is FlagKind.ABUSE:
+        space = view.find(" ", last + 1)
+        token_end = space - 1 if space > 0 else len(text)
+        if not anywhere:  # the key starts its token
+            rest = text[last:token_end]
+            if rest and rest not in _SUFFIXES and (len(rest) < 3 or rest not in table):
+                continue  # the start of a longer word ("hello"): no ending or listed word follows
+        token_start = view.rfind(" ", 0, start + 1)
+        if hits.get((token_start, token_end)) is abuse:
             continue
-        if word in neighbourly:  # only these need the words around them, so only then is the text tokenised
-            tokens = tokens or list(map(re.Match.span, _TOKEN.finditer(text)))
-            index = bisect_right(tokens, (start, len(text) + 1)) - 1
-            if _in_innocent_pair(text, tokens, index) or _other_language(text, tokens, word):
-                continue
-        for entry in entries:
-            if (at_word_start or entry.anywhere) and _runs_fit(norm, start, entry.runs):
-                if _accept(norm, start, end, entry, token_end):
-                    hits[token_start, token_end] = entry.kind
-                    break
+        repeated = repeated or norm.repeated()
+        word = text[token_start:token_end]
+        kind = _token_hit(word, start - token_start, last - token_start, repeated[token_start:token_end])
+        if kind and not (word in neighbourly and _cleared_by_neighbours(view, token_start, token_end)):
+            hits[token_start, token_end] = kind
     return [(kind, start, end) for (start, end), kind in hits.items()]
 
 
 def check_profanity(norm: Normalized) -> tuple[Flag, ...]:
     """One flag per kind found: PROFANITY (masked or blocked by room policy), ABUSE for slurs."""
-    spans: dict[FlagKind, list[Span]] = {}
-    for kind, start, end in find_words(norm):
-        spans.setdefault(kind, []).append(norm.span(start, end))
-    flags = []
-    if FlagKind.ABUSE in spans:
-        flags.append(Flag(FlagKind.ABUSE, Severity.HIGH, "abuse.slur", tuple(spans[FlagKind.ABUSE])))
-    if FlagKind.PROFANITY in spans:
-        flags.append(Flag(FlagKind.PROFANITY, Severity.LOW, "profanity.word", tuple(spans[FlagKind.PROFANITY])))
-    return tuple(flags)
+    found = find_words(norm)
+    if not found:
+        return ()  # most messages
+    abuse = FlagKind.ABUSE
+    slurs = tuple(norm.span(start, end) for kind, start, end in found if kind is abuse)
+    words = tuple(norm.span(start, end) for kind, start, end in found if kind is not abuse)
+    return ((Flag(FlagKind.ABUSE, Severity.HIGH, "abuse.slur", slurs),) if slurs else ()) + (
+        (Flag(FlagKind.PROFANITY, Severity.LOW, "profanity.word", words),) if words else ())

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.moderation.normalize import _ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, normalize
-from server.moderation.pipeline import review
+from server.moderation.pipeline import _mask, review
 from server.moderation.policy import RoomPolicy, SenderContext
 
 review("warm up: build every matcher before timed examples", RoomPolicy(), SenderContext())
@@ -37,6 +37,18 @@ def test_repeats_collapse_as_the_unicode_regex_does(text: str) -> None:
     assert norm.text == _REPEAT.sub(r"\1", text)
     assert dict(norm.runs) == {m.start() - sum(len(r.group()) - 1 for r in _REPEAT.finditer(text, 0, m.start())):
                                len(m.group()) for m in _REPEAT.finditer(text)}
+
+
+@given(TEXT | st.text(alphabet="aaabbbz  ?!.1é\u0301", max_size=60))
+def test_repeated_counts_agree_with_runs(text: str) -> None:
+    """The byte string matchers slice is each run, less one, capped at 2 (three or more is stretching)."""
+    norm = normalize(text)
+    assert norm.repeated() == bytes(min(norm.run(i) - 1, 2) for i in range(len(norm.text)))
+
+
+@given(st.text(alphabet="fuck \t\n\u00a0\u2028x", max_size=20))
+def test_masks_cover_every_visible_character(piece: str) -> None:
+    assert _mask(piece) == "".join(c if c.isspace() else "*" for c in piece)
 
 
 @given(TEXT | st.text(alphabet=st.characters(max_codepoint=127), max_size=100))
