@@ -11,7 +11,14 @@ WORKDIR /app
 COPY --from=build /install /usr/local
 COPY alembic.ini ./
 COPY migrations ./migrations
+# The moderation matchers' compiled Hyperscan databases (server/moderation/multiscan.py) are built once,
+# into the image, instead of on every container start (seconds); the directory stays the user's, so a
+# database that does not fit this host's CPU is rebuilt and kept.
+ENV XDG_CACHE_HOME=/app/cache
+RUN mkdir -p /app/cache && chown peerchat /app/cache
 USER peerchat
+RUN python -c "from server.moderation.pipeline import review; from server.moderation.policy import RoomPolicy, \
+SenderContext; review('warm up', RoomPolicy(), SenderContext())"
 ENV PEERCHAT_HOST=0.0.0.0 \
     PEERCHAT_PORT=8080 \
     PEERCHAT_LOG_JSON=true \

@@ -86,3 +86,6 @@ def test_dockerfile_runs_unprivileged_with_a_health_check() -> None:
     assert "HEALTHCHECK" in dockerfile and "/healthz" in dockerfile
     assert 'CMD ["peerchat", "serve"]' in dockerfile
     assert "COPY migrations" in dockerfile
+    # The moderation matchers are compiled into the image, in a cache directory the user may rewrite.
+    assert "XDG_CACHE_HOME=/app/cache" in dockerfile and "chown peerchat /app/cache" in dockerfile
+    assert dockerfile.index("USER peerchat") < dockerfile.index("review('warm up'")
