@@ -65,7 +65,7 @@ class _Source:
     @property
     def repeats(self) -> list[tuple[int, int]]:
         if self._repeats is None:
-            self._repeats = [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(self.marks)]
+            self._repeats = _marked_repeats(self.marks)
         return self._repeats
 
     @property
@@ -302,6 +302,11 @@ def _repeat_marks(data: bytes) -> bytes:
     return equal.to_bytes(len(head), "big").translate(_MARK_ZERO)
 
 
+def _marked_repeats(marks: bytes) -> list[tuple[int, int]]:
+    """The spans of repeated letters, as _REPEAT finds them, from the marks of _repeat_marks."""
+    return [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
+
+
 def _repeated(marks: bytes) -> bytes:
     """Normalized.repeated from the marks of _repeat_marks, in whole-buffer operations like them.
 
@@ -327,8 +332,7 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int]) -> Normaliz
     if any(char.isalnum() for char in set(text) - ASCII):
         repeats = list(map(re.Match.span, _REPEAT.finditer(text)))
     else:  # only ASCII letters can repeat: mark them on a stand-in with one byte ("?") per other character
-        marks = _repeat_marks(text.encode("ascii", "replace"))
-        repeats = [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
+        repeats = _marked_repeats(_repeat_marks(text.encode("ascii", "replace")))
     pieces: list[str] = []
     position = 0
     for start, end in repeats:
