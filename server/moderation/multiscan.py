@@ -13,9 +13,10 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import hyperscan
 
@@ -24,50 +25,95 @@ def _note(rule: int, _start: int, _end: int, _flags: int, found: object) -> None
     found.append(rule)  # type: ignore[attr-defined]  # the list `which` passes as context
 
 
-class MultiScanner:
+def _note_end(rule: int, _start: int, end: int, _flags: int, found: object) -> None:
+    found.append((rule, end))  # type: ignore[attr-defined]  # the list `starts` passes as context
+
+
+class _Scanner:
+    """One compiled database and the scratch space a scan needs, one per thread."""
+
+    def __init__(self, expressions: Sequence[bytes], flags: Sequence[int], ids: Sequence[int] | None = None) -> None:
+        self._database: hyperscan.Database | None = None
+        self._local = threading.local()
+        if expressions:
+            self._database = _database(list(expressions), list(flags), list(ids or range(len(expressions))))
+
+    def _scan(self, data: bytes, note: Callable[[int, int, int, int, object], None], found: list[Any]) -> None:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._database)
+        self._database.scan(data, match_event_handler=note, context=found, scratch=scratch)  # type: ignore[union-attr]
+
+
+class MultiScanner(_Scanner):
     """Compiled Hyperscan twins of many patterns; `which` names the ones that may match a text."""
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
-        self._database: hyperscan.Database | None = None
-        self._local = threading.local()  # a scan needs scratch space of its own in each thread
-        if patterns:
-            self._database = _database(list(patterns))
+        super().__init__(patterns, [hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns))
 
     def which(self, text: str) -> list[int]:
         """Indexes of the patterns that may match text, in pattern order."""
         if self._database is None:
             return []
-        scratch = getattr(self._local, "scratch", None)
-        if scratch is None:
-            scratch = self._local.scratch = hyperscan.Scratch(self._database)
         found: list[int] = []
-        self._database.scan(
-            text.encode("utf-8", "surrogatepass"), match_event_handler=_note, context=found, scratch=scratch
-        )
+        self._scan(text.encode("utf-8", "surrogatepass"), _note, found)
         found.sort()
         return found
+
+
+# For StartScanner on non-ASCII text: UTF-8 continuation bytes to 1, others to 0, to count characters.
+_CONTINUATION = bytes(int(0x80 <= b < 0xC0) for b in range(256))
+
+
+class StartScanner(_Scanner):
+    """Where each of many regexes may start a match, from one Hyperscan pass over the reversed text.
+
+    Its patterns are reversed twins (twins.reversed_twin). Hyperscan reports every end of a match of
+    each, which in the text read forwards is every place where its regex may start: the regex then only
+    needs trying there (re.Pattern.match), instead of at every position of a long message.
+    """
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        super().__init__(patterns, [0] * len(patterns))
+
+    def starts(self, text: str) -> dict[int, list[int]]:
+        """Per pattern index that may match, the character positions where it may start, in order."""
+        if self._database is None:
+            return {}
+        data = text[::-1].encode("utf-8", "surrogatepass")
+        found: list[tuple[int, int]] = []
+        self._scan(data, _note_end, found)
+        places: dict[int, list[int]] = {}
+        if len(data) == len(text):
+            for rule, end in reversed(found):
+                places.setdefault(rule, []).append(len(text) - end)
+        else:  # characters behind a byte offset: its bytes less their continuation bytes
+            continuations = data.translate(_CONTINUATION)
+            for rule, end in reversed(found):
+                places.setdefault(rule, []).append(len(text) - end + continuations.count(1, 0, end))
+        return places
 
 
 def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerchat" / "hyperscan"
 
 
-def _database(patterns: list[bytes]) -> hyperscan.Database:
-    """The compiled database, from the on-disk cache when this exact pattern list was compiled before.
+def _database(expressions: list[bytes], flags: list[int], ids: list[int]) -> hyperscan.Database:
+    """The compiled database, from the on-disk cache when these exact patterns were compiled before.
 
     Compiling the crisis lexicon takes Hyperscan about 2 s; loading it back takes under a millisecond, so
     a restart (or every worker process after the first) starts at once. A database that fails to load
     (another Hyperscan version or CPU) is compiled afresh; a cache that cannot be written is skipped.
     """
-    key = hashlib.sha256(b"\0".join([version("hyperscan").encode(), *patterns])).hexdigest()
+    numbers = b",".join(b"%d:%d" % pair for pair in zip(ids, flags))
+    key = hashlib.sha256(b"\0".join([version("hyperscan").encode(), numbers, *expressions])).hexdigest()
     path = _cache_dir() / f"{key}.db"
     try:
         return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
     except (OSError, hyperscan.error):
         pass
     database = hyperscan.Database()
-    database.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
-                     flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(patterns))
+    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

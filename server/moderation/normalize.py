@@ -28,7 +28,7 @@ _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(
 # What every _SPACED match holds (its last two letters and the separator before them), without the
 # look-behind that makes _SPACED try every position: a cheap test that most messages fail.
 _SPACED_HINT = re.compile(r"[ .\-_*,/]([^\W_])\1*[ .\-_*,/]{1,2}([^\W_])\2*(?![^\W_])")
-_SEPARATOR = re.compile(r"[ .\-_*,/]")
+_LETTERS = re.compile(r"[^ .\-_*,/]+")  # what a spaced run keeps
 _SEPARATORS = re.compile(r"[ .\-_*,/]{1,2}")
 _ONE_LETTER_WORDS = ("a", "i", "u")
 _LEET_CHARS = re.compile(r"[013457@$!|]")
@@ -241,16 +241,27 @@ def _after_article(match: re.Match[str]) -> int:
 
 
 def _drop_separators(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[str, list[int], list[int]]:
-    """Join letters split by spaces or punctuation, removing only the separators between them."""
-    keep: list[int] = []
+    """Join letters split by spaces or punctuation, removing only the separators between them.
+
+    The text and its maps are copied a slice at a time: a spaced run is short, but the text around it
+    may be long ("for...I was", "9-5" in a long post), and a step per character costs 0.1 us.
+    """
+    pieces: list[str] = []
+    kept_starts: list[int] = []
+    kept_ends: list[int] = []
     position = 0
     for match in _SPACED.finditer(text):
-        start = _after_article(match)
-        keep.extend(range(position, start))
-        keep.extend(i for i in range(start, match.end()) if not _SEPARATOR.match(text, i))
+        begin = _after_article(match)
+        runs = [range(position, begin), *(range(*run.span()) for run in _LETTERS.finditer(text, begin, match.end()))]
+        for kept in runs:
+            pieces.append(text[kept.start:kept.stop])
+            kept_starts += starts[kept.start:kept.stop]
+            kept_ends += ends[kept.start:kept.stop]
         position = match.end()
-    keep.extend(range(position, len(text)))
-    return "".join(text[i] for i in keep), [starts[i] for i in keep], [ends[i] for i in keep]
+    pieces.append(text[position:])
+    kept_starts += starts[position:]
+    kept_ends += ends[position:]
+    return "".join(pieces), kept_starts, kept_ends
 
 
 def _unleet(text: str) -> str:

@@ -150,20 +150,22 @@ def _word_edge(data: list[Any], flags: int, last: bool) -> bool:
     return False
 
 
-def _sequence(data: list[Any], flags: int) -> bytes:
+def _sequence(data: list[Any], flags: int, backwards: bool = False) -> bytes:
+    """The twin of a sequence; `backwards` lists its pieces in reverse order (see reversed_twin), each
+    character still as its UTF-8 bytes in their own order."""
     out = []
     for index, (op, av) in enumerate(data):
         if op in _CHARACTER_OPS:
             out.append(_unit(op, av, flags))
         elif op is _constants.SUBPATTERN:
-            out.append(b"(?:%s)" % _sequence(av[3].data, (flags | av[1]) & ~av[2]))
+            out.append(b"(?:%s)" % _sequence(av[3].data, (flags | av[1]) & ~av[2], backwards))
         elif op is _constants.ATOMIC_GROUP:
-            out.append(b"(?:%s)" % _sequence(av.data, flags))
+            out.append(b"(?:%s)" % _sequence(av.data, flags, backwards))
         elif op is _constants.BRANCH:
-            out.append(b"(?:%s)" % b"|".join(_sequence(branch.data, flags) for branch in av[1]))
+            out.append(b"(?:%s)" % b"|".join(_sequence(branch.data, flags, backwards) for branch in av[1]))
         elif op in _REPEATS:
             low, high, body = av
-            twin = _sequence(body.data, flags)
+            twin = _sequence(body.data, flags, backwards)
             # Hyperscan copies the body per count: past a size, the range is left open (looser, smaller).
             bound = b"%d" % high if high in (low, 1) or len(twin) * high <= _MOST_REPEATED else b""
             out.append(b"(?:%s){%d,%s}" % (twin, low, bound))
@@ -173,7 +175,7 @@ def _sequence(data: list[Any], flags: int) -> bytes:
             out.append(rb"\b")
         elif op not in _ZERO_WIDTH:
             raise ValueError(f"no Hyperscan twin for {op}")
-    return b"".join(out)
+    return b"".join(reversed(out) if backwards else out)
 
 
 def _trimmed(data: list[Any], state: Any, last: bool) -> tuple[list[Any], bool]:
@@ -214,3 +216,15 @@ def regex_twin(pattern: re.Pattern[str] | str, flags: int = 0) -> bytes:
     parsed = _parser.parse(source, flags)
     data = _trimmed(_trimmed(parsed.data, parsed.state, last=False)[0], parsed.state, last=True)[0]
     return _sequence(data, flags)
+
+
+def reversed_twin(pattern: re.Pattern[str]) -> bytes:
+    """A Hyperscan pattern that, run over the text reversed character by character (then UTF-8 encoded),
+    ends wherever the Python regex may start a match in the text: its twin read backwards.
+
+    Only the end of the regex is trimmed (see _trimmed), so every match of the regex, as the span it
+    matches, is the start of a match of the twin; Hyperscan reports every end of a match, and so every
+    place where the regex may start.
+    """
+    parsed = _parser.parse(pattern.pattern, pattern.flags)
+    return _sequence(_trimmed(parsed.data, parsed.state, last=True)[0], pattern.flags, backwards=True)

@@ -1,4 +1,4 @@
-"""The Hyperscan pass must never hide a rule whose exact regex matches, and its cache must be safe to lose."""
+"""The Hyperscan pass must never hide a place where a rule's exact regex matches, and its cache must be safe to lose."""
 from __future__ import annotations
 
 import re
@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server.moderation import abuse, crisis
-from server.moderation.multiscan import MultiScanner, _cache_dir
-from server.moderation.phrases import _START, PhraseMatcher
+from server.moderation.multiscan import MultiScanner, StartScanner, _cache_dir
+from server.moderation.phrases import _START, PhraseHit, PhraseMatcher
+from server.moderation.twins import reversed_twin
 
 MATCHERS = (crisis._matcher(), abuse._matcher())
 GUARDS = re.compile(r"\(\?<!\[\\w'\]\w\)")  # the first-letter guards phrases.py puts in a regex
@@ -28,11 +29,22 @@ def near_matches(draw: st.DrawFn) -> tuple[PhraseMatcher, str]:
 
 @settings(max_examples=300, deadline=None)
 @given(near_matches())
-def test_the_scan_names_every_rule_whose_regex_matches(case: tuple[PhraseMatcher, str]) -> None:
+def test_the_scan_names_every_place_where_a_rule_matches(case: tuple[PhraseMatcher, str]) -> None:
     matcher, text = case
-    named = set(matcher.scanner.which(text))
+    starts = matcher.scanner.starts(text)
     for index, phrase in enumerate(matcher.phrases):
-        assert index in named or not phrase.pattern.search(text), (phrase.rule, text)
+        for position in range(len(text) + 1):
+            assert position in starts.get(index, ()) or not phrase.pattern.match(text, position), (phrase.rule, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(near_matches())
+def test_find_gives_exactly_what_finditer_of_every_rule_gives(case: tuple[PhraseMatcher, str]) -> None:
+    matcher, text = case
+    assert matcher.find(text) == [
+        PhraseHit(phrase.rule, phrase.severity, *match.span())
+        for phrase in matcher.phrases for match in phrase.pattern.finditer(text)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -68,3 +80,9 @@ def test_an_unwritable_cache_still_compiles(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert MultiScanner([b"abc", b"x+y"]).which("zzabc x y xxy") == [0, 1]
     assert MultiScanner([]).which("anything") == []
+
+
+def test_starts_are_character_positions_in_text_with_characters_of_several_bytes() -> None:
+    scanner = StartScanner([reversed_twin(re.compile(r"ab+")), reversed_twin(re.compile(r"(?<!\w)z"))])
+    assert scanner.starts("éab😀abbb z\ud800ab") == {0: [1, 4, 11], 1: [9]}
+    assert scanner.starts("nothing here") == {}
