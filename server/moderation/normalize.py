@@ -213,13 +213,18 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
         index for code, piece in table.items() if len(piece) != 1 for index in _positions(text, chr(code))
     )
     starts: list[int] = []
+    ends: list[int] = []
     position = 0
     for index in uneven:
-        starts.extend(range(position, index))
-        starts.extend([index] * len(table[ord(text[index])]))
+        starts += range(position, index)
+        ends += range(position + 1, index + 1)
+        pieces = len(table[ord(text[index])])
+        starts += [index] * pieces
+        ends += [index + 1] * pieces
         position = index + 1
-    starts.extend(range(position, len(text)))
-    return folded, starts, [s + 1 for s in starts]
+    starts += range(position, len(text))
+    ends += range(position + 1, len(text) + 1)
+    return folded, starts, ends
 
 
 def _positions(text: str, char: str) -> Iterator[int]:
