@@ -7,6 +7,7 @@ its ASCII choices exactly and, when Python could also match a non-ASCII characte
 negated class), the bytes of those characters or of any. Look-arounds, anchors and the word boundaries
 Hyperscan would judge differently are dropped; ranges of counts of long pieces are left open. re.I is
 taken as ASCII case: the four non-ASCII letters it equates with i, k or s are for the caller to check.
+A reversed twin (reversed_twin) is the same read backwards, for finding where matches may start.
 """
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from server.moderation import addresses, confidentiality
 from server.moderation.confidentiality import check_contacts
-from server.moderation.twins import CASE_TWINS_OF_ASCII, regex_twin
+from server.moderation.multiscan import StartScanner
+from server.moderation.twins import CASE_TWINS_OF_ASCII, regex_twin, reversed_twin
 
 EVERYTHING = array.array("I", range(0x80, 0x110000)).tobytes().decode("utf-32-le", "surrogatepass")
 DETECTORS = {  # whether each detector finds something, as the gate's names say
@@ -71,3 +72,20 @@ def test_text_that_is_not_unicode_is_scanned() -> None:
 
 def test_letters_re_i_equates_with_ascii_ones_skip_the_gate() -> None:
     assert check_contacts("add me on \u212aik: jo_99", "en")  # the Kelvin sign K
+
+
+START_CASES = (  # regexes without re.I (see CASE_TWINS_OF_ASCII): look-arounds, classes, repeats, choices
+    r"(?<![\w'])(?:ab|a\W+c)(?![\w'])", r"x(?:\W+[\w']+){0,3}\W+y", r"\d{2,}[-.]?\w", r"(?<=é)b+|😀\s*z",
+    r"[^\W_]\.(?:[a-z]{2}|\S)", r"\bdot\b",
+)
+
+
+TEXT_PIECES = ("a", "b", "c", "x", "y", "z", " ", "'", ".", "-", "1", "22", "é", "😀", "\u0301", "_", "\n", "dot")
+
+
+@given(st.sampled_from(START_CASES), st.lists(st.sampled_from(TEXT_PIECES), max_size=14))
+def test_a_reversed_twin_names_every_place_where_its_regex_starts_a_match(source: str, pieces: list[str]) -> None:
+    regex, text = re.compile(source), "".join(pieces)
+    starts = StartScanner([reversed_twin(regex)]).starts(text).get(0, [])
+    assert starts == sorted(starts)
+    assert all(position in starts for position in range(len(text) + 1) if regex.match(text, position))
