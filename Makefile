@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install web lint clean
+.PHONY: run test install web lint clean compiled test-compiled
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,19 @@ run: install web
 test: install web
 	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) test-compiled
+
+# A copy of the tree with the moderation pipeline compiled by mypyc in place (setup.py), as production
+# images run it: its moderation tests must pass too, and bench/moderation.py run there measures it.
+COMPILED := build/compiled
+compiled: install
+	rm -rf $(COMPILED) && mkdir -p $(COMPILED)
+	git ls-files -z --cached --others --exclude-standard server tests bench scripts migrations setup.py setup.cfg pyproject.toml alembic.ini \
+		| xargs -0 cp --parents -t $(COMPILED)
+	cd $(COMPILED) && PEERCHAT_COMPILE=1 $(CURDIR)/$(BIN)/python setup.py --quiet build_ext --inplace
+
+test-compiled: compiled
+	cd $(COMPILED) && PEERCHAT_EXPECT_COMPILED=1 $(CURDIR)/$(BIN)/python -m pytest -p no:cacheprovider tests/moderation
 
 lint: install
 	$(BIN)/flake8 server tests bench

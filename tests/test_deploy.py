@@ -89,3 +89,7 @@ def test_dockerfile_runs_unprivileged_with_a_health_check() -> None:
     # The moderation matchers are compiled into the image, in a cache directory the user may rewrite.
     assert "XDG_CACHE_HOME=/app/cache" in dockerfile and "chown peerchat /app/cache" in dockerfile
     assert dockerfile.index("USER peerchat") < dockerfile.index("review('warm up'")
+    # The pipeline is compiled by mypyc in the build stage (setup.py), whose compiler stays behind.
+    assert "COPY setup.py" in dockerfile and "PEERCHAT_COMPILE=1 pip install" in dockerfile
+    final_stage = dockerfile.index("FROM python:3.11-slim\n")
+    assert dockerfile.index("gcc") < dockerfile.index("PEERCHAT_COMPILE=1") < final_stage

@@ -42,7 +42,7 @@ class _Scanner:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = hyperscan.Scratch(self._database)
-        self._database.scan(data, match_event_handler=note, context=found, scratch=scratch)  # type: ignore[union-attr]
+        self._database.scan(data, note, 0, found, scratch)  # type: ignore[union-attr]  # by keyword: 0.3 us more
 
 
 class MultiScanner(_Scanner):
