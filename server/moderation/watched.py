@@ -50,7 +50,10 @@ class RuleAction(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(RuleAction).index(self)
+        return _ACTION_RANK[self]
+
+
+_ACTION_RANK = {action: rank for rank, action in enumerate(RuleAction)}  # read per hit: not worked out each time
 
 
 class RuleError(ValueError):
