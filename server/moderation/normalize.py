@@ -77,6 +77,8 @@ class _Source:
     def index(self, index: int) -> tuple[int, int]:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
+        if self.marks:
+            return _marked_index(self.marks, index)
         if not self.collapsed:
             self.collapsed = list(self.runs)  # runs are keyed by where each repeat's letter stands
         which = bisect_right(self.collapsed, index) - 1
@@ -321,6 +323,22 @@ def _repeat_marks(data: bytes) -> bytes:
 def _marked_repeats(marks: bytes) -> list[tuple[int, int]]:
     """The spans of repeated letters, as _REPEAT finds them, from the marks of _repeat_marks."""
     return [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
+
+
+def _marked_index(marks: bytes, index: int) -> tuple[int, int]:
+    """_Source.index from the marks of _repeat_marks alone, in a few whole-buffer counts.
+
+    Position p is dropped by collapsing when marks[p - 1] is set, so collapsed character `index` stands at
+    the least position that equals index plus the dropped positions up to it; its run lasts while the
+    marks stay set.
+    """
+    position = index
+    moved = index + marks.count(0xFF, 0, position)
+    while moved != position:
+        position = moved
+        moved = index + marks.count(0xFF, 0, position)
+    last = marks.find(0, position)
+    return position, len(marks) if last < 0 else last
 
 
 def _repeated(marks: bytes) -> bytes:

@@ -178,6 +178,9 @@ class WatchedMatcher:
                 if any(entry.open_start for entry in entries):
                     self._words.add_word(key, (len(key), tuple(e for e in entries if e.open_start), False))
             self._words.make_automaton()
+        # A pattern anchored at the text's start or end ("^", "$", "\\A", "\\z", or a "^" in a class, to be
+        # safe) may match a subject alone and not where it stands in subjects joined (_pattern_hits).
+        self._anchored = any(re.search(r"[$^]|\\[Az]", compiled.pattern) for _rule, compiled in self._regexes)
         if self._regexes:
             self._set = re2.Set.SearchSet(_SET_OPTIONS)
             for _rule, compiled in self._regexes:
@@ -205,21 +208,34 @@ class WatchedMatcher:
                     if entry.rule.room_id in (None, room_id) and (ends_word or entry.open_end):
                         found.append(_Hit(entry.rule, norm.span(start, end)))
         if self._set is not None:
-            found.extend(self._pattern_hits(text, room_id, norm.span))
             lowered = typed.lower()
+            subjects: list[tuple[str, Callable[[int, int], Span]]] = [(text, norm.span)]
             if len(lowered) == len(typed) and lowered != text:
-                found.extend(self._pattern_hits(lowered, room_id, Span))
+                subjects.append((lowered, Span))
+            found.extend(self._pattern_hits(subjects, room_id))
         return found
 
-    def _pattern_hits(self, subject: str, room_id: str | None, to_span: Callable[[int, int], Span]) -> list[_Hit]:
-        """One pass of the RE2 set says which patterns match; only those are run for their spans."""
+    def _pattern_hits(self, subjects: list[tuple[str, Callable[[int, int], Span]]], room_id: str | None) -> list[_Hit]:
+        """The RE2 set says which patterns may match; only those are run, on each subject, for their spans.
+
+        Without an anchor among the patterns, one pass over the subjects joined by a line end names every
+        pattern that matches one of them (a match across the join only costs a run that finds nothing);
+        with one, each subject has a pass of its own. RE2 reads UTF-8; ASCII text as bytes has the same
+        offsets and spares the wrapper mapping them back.
+        """
+        searched = [subject.encode("ascii") if subject.isascii() else subject for subject, _ in subjects]
+        if self._anchored or len(searched) == 1:
+            passes = [self._set.Match(one) or () for one in searched]  # type: ignore[union-attr]
+        else:
+            joined = "\n".join(subject for subject, _ in subjects)
+            either = self._set.Match(joined.encode("ascii") if joined.isascii() else joined)  # type: ignore[union-attr]
+            passes = [either or ()] * 2
         hits: list[_Hit] = []
-        # RE2 reads UTF-8; ASCII text as bytes has the same offsets and spares the wrapper mapping them back.
-        searched = subject.encode("ascii") if subject.isascii() else subject
-        for index in self._set.Match(searched) or ():  # type: ignore[union-attr]
-            rule, compiled = self._regexes[index]
-            if rule.room_id in (None, room_id):
-                hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(searched) if m.end() > m.start())
+        for one, (_, to_span), matched in zip(searched, subjects, passes):
+            for index in matched:
+                rule, compiled = self._regexes[index]
+                if rule.room_id in (None, room_id):
+                    hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(one) if m.end() > m.start())
         return hits
 
 

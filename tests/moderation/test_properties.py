@@ -39,6 +39,17 @@ def test_repeats_collapse_as_the_unicode_regex_does(text: str) -> None:
                                len(m.group()) for m in _REPEAT.finditer(text)}
 
 
+@given(TEXT | st.text(alphabet="aaabbbz  ?!.1s hiiit", max_size=60), st.data())
+def test_a_span_is_what_the_whole_index_map_says(text: str, data: st.DataObject) -> None:
+    """Spans come from a few counts over the repeat marks, without the map; the map is built separately."""
+    norm = normalize(text)
+    if norm.text:
+        start = data.draw(st.integers(0, len(norm.text) - 1))
+        end = data.draw(st.integers(start + 1, len(norm.text)))
+        span = norm.span(start, end)
+        assert span == (norm.starts[start], norm.ends[end - 1])
+
+
 @given(TEXT | st.text(alphabet="aaabbbz  ?!.1é\u0301", max_size=60))
 def test_repeated_counts_agree_with_runs(text: str) -> None:
     """The byte string matchers slice is each run, less one, capped at 2 (three or more is stretching)."""

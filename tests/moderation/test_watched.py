@@ -51,6 +51,18 @@ def test_phrases_patterns_and_actions() -> None:
         muted.notices[0].message
 
 
+@pytest.mark.parametrize("anchored", [False, True])
+def test_patterns_match_the_typed_text_too_with_or_without_anchors(anchored: bool) -> None:
+    """Normalised and typed text share one RE2 pass unless a pattern is anchored; both ways find the same."""
+    rules = (WatchedRule("sell", RuleKind.PATTERN, r"sel{2}ing", RuleAction.HOLD),
+             WatchedRule("end", RuleKind.PATTERN, r"lol$" if anchored else r"lol\b", RuleAction.FLAG))
+    view = WatchedRules(WatchedMatcher(rules), None)
+    for typed, expected in (("SELLING now", ["watched.sell"]), ("I say LOL", ["watched.end"]),
+                            ("lol\nSelling? lol", ["watched.sell", "watched.end"]), ("seling", [])):
+        verdict = review(typed, RoomPolicy(watched=view), SenderContext())
+        assert sorted(flag.rule for flag in verdict.flags) == sorted(expected), typed
+
+
 def test_room_rules_apply_only_in_their_room_and_flag_only_changes_nothing() -> None:
     assert run("grrrr", room="room-b").flags == ()
     flagged = run("grrrr", room="room-a")
