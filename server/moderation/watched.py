@@ -216,23 +216,20 @@ class WatchedMatcher:
         return found
 
     def _pattern_hits(self, subjects: list[tuple[str, Callable[[int, int], Span]]], room_id: str | None) -> list[_Hit]:
-        """The RE2 set says which patterns may match; only those are run, on each subject, for their spans.
+        """RE2 set passes say which patterns match each subject; only those are run, for their spans.
 
-        Without an anchor among the patterns, one pass over the subjects joined by a line end names every
-        pattern that matches one of them (a match across the join only costs a run that finds nothing);
-        with one, each subject has a pass of its own. RE2 reads UTF-8; ASCII text as bytes has the same
-        offsets and spares the wrapper mapping them back.
+        Most messages match no pattern. Unless a pattern is anchored, one pass over the subjects joined by
+        a line end says so for both at once (a match across the join only costs the passes after it).
+        RE2 reads UTF-8; ASCII text as bytes has the same offsets and spares the wrapper mapping them back.
         """
         searched = [subject.encode("ascii") if subject.isascii() else subject for subject, _ in subjects]
-        if self._anchored or len(searched) == 1:
-            passes = [self._set.Match(one) or () for one in searched]  # type: ignore[union-attr]
-        else:
+        if len(subjects) > 1 and not self._anchored:
             joined = "\n".join(subject for subject, _ in subjects)
-            either = self._set.Match(joined.encode("ascii") if joined.isascii() else joined)  # type: ignore[union-attr]
-            passes = [either or ()] * 2
+            if not self._set.Match(joined.encode("ascii") if joined.isascii() else joined):  # type: ignore[union-attr]
+                return []
         hits: list[_Hit] = []
-        for one, (_, to_span), matched in zip(searched, subjects, passes):
-            for index in matched:
+        for one, (_, to_span) in zip(searched, subjects):
+            for index in self._set.Match(one) or ():  # type: ignore[union-attr]
                 rule, compiled = self._regexes[index]
                 if rule.room_id in (None, room_id):
                     hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(one) if m.end() > m.start())
