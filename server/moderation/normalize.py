@@ -10,7 +10,6 @@ import string
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from confusable_homoglyphs.confusables import confusables_data
@@ -115,12 +114,21 @@ class _Source:
         self.starts, self.ends, self.built = starts, ends, True
 
 
-@dataclass(frozen=True, slots=True)
 class Normalized:
-    """Folded text; each character remembers the original range it came from and how often it repeated."""
+    """Folded text; each character remembers the original range it came from and how often it repeated.
 
-    text: str
-    _source: _Source = field(repr=False, compare=False)
+    A plain class, not a frozen dataclass: one is built per message, and a frozen dataclass's __init__
+    (an object.__setattr__ per field) costs about a microsecond of the pipeline's few dozen.
+    """
+
+    __slots__ = ("text", "_source")
+
+    def __init__(self, text: str, source: _Source) -> None:
+        self.text = text
+        self._source = source
+
+    def __repr__(self) -> str:
+        return f"Normalized(text={self.text!r})"
 
     @property
     def runs(self) -> Mapping[int, int]:

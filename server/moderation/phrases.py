@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import NamedTuple
 
 from .multiscan import StartScanner
 from .normalize import normalize
@@ -29,8 +30,9 @@ class Phrase:
     pattern: re.Pattern[str]
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
+    """One match of a rule; a named tuple, as several are built per message (see verdict.Span)."""
+
     rule: str
     severity: Severity
     start: int

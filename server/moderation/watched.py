@@ -259,8 +259,7 @@ _DECISION = {RuleAction.FLAG: Decision.ALLOW, RuleAction.MASK: Decision.ALLOW_MO
              RuleAction.HOLD: Decision.HOLD, RuleAction.BLOCK: Decision.BLOCK, RuleAction.MUTE: Decision.BLOCK}
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What the watched-word hits of one message decide, for the pipeline to combine with the rest."""
 
     decision: Decision
