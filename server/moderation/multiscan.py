@@ -32,11 +32,11 @@ def _note_end(rule: int, _start: int, end: int, _flags: int, found: object) -> N
 class _Scanner:
     """One compiled database and the scratch space a scan needs, one per thread."""
 
-    def __init__(self, expressions: Sequence[bytes], flags: Sequence[int], ids: Sequence[int] | None = None) -> None:
+    def __init__(self, expressions: Sequence[bytes], flags: Sequence[int]) -> None:
         self._database: hyperscan.Database | None = None
         self._local = threading.local()
         if expressions:
-            self._database = _database(list(expressions), list(flags), list(ids or range(len(expressions))))
+            self._database = _database(list(expressions), list(flags))
 
     def _scan(self, data: bytes, note: Callable[[int, int, int, int, object], None], found: list[Any]) -> None:
         scratch = getattr(self._local, "scratch", None)
@@ -91,6 +91,8 @@ class StartScanner(_Scanner):
             continuations = data.translate(_CONTINUATION)
             for rule, end in reversed(found):
                 places.setdefault(rule, []).append(len(text) - end + continuations.count(1, 0, end))
+        for positions in places.values():
+            positions.sort()  # Hyperscan reports by end offset, but does not promise to
         return places
 
 
@@ -98,14 +100,14 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "peerchat" / "hyperscan"
 
 
-def _database(expressions: list[bytes], flags: list[int], ids: list[int]) -> hyperscan.Database:
+def _database(expressions: list[bytes], flags: list[int]) -> hyperscan.Database:
     """The compiled database, from the on-disk cache when these exact patterns were compiled before.
 
     Compiling the crisis lexicon takes Hyperscan about 2 s; loading it back takes under a millisecond, so
     a restart (or every worker process after the first) starts at once. A database that fails to load
     (another Hyperscan version or CPU) is compiled afresh; a cache that cannot be written is skipped.
     """
-    numbers = b",".join(b"%d:%d" % pair for pair in zip(ids, flags))
+    numbers = b",".join(b"%d" % flag for flag in flags)
     key = hashlib.sha256(b"\0".join([version("hyperscan").encode(), numbers, *expressions])).hexdigest()
     path = _cache_dir() / f"{key}.db"
     try:
@@ -113,7 +115,7 @@ def _database(expressions: list[bytes], flags: list[int], ids: list[int]) -> hyp
     except (OSError, hyperscan.error):
         pass
     database = hyperscan.Database()
-    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    database.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions), flags=flags)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
