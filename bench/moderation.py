@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,7 @@ def main() -> int:
     from server.moderation.pipeline import review
     from server.moderation.policy import RoomPolicy, SenderContext
 
-    compiled = not str(normalize.__file__).endswith(".py")
+    compiled = str(normalize.__file__).endswith(tuple(EXTENSION_SUFFIXES))
     print(f"pipeline build: {'compiled by mypyc (setup.py)' if compiled else 'pure Python'}, from {ROOT}")
     policy, sender = RoomPolicy(), SenderContext()
     review("warm up: build every matcher", policy, sender)
