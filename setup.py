@@ -14,7 +14,7 @@ from setuptools import setup
 # The pure, per-message modules: everything the pipeline calls between a text and its verdict.
 PIPELINE = (
     "pipeline", "normalize", "wordshape", "profanity", "phrases", "crisis", "abuse", "confidentiality",
-    "addresses", "flood", "verdict", "multiscan", "watched",
+    "addresses", "flood", "verdict", "multiscan", "watched", "re2_spans",
 )
 
 

@@ -19,6 +19,7 @@ import ahocorasick
 import re2
 
 from .normalize import Normalized, normalize
+from .re2_spans import Finder, Subject
 from .verdict import Decision, Flag, FlagKind, Notice, Severity, Span
 from .wordshape import WordStarts
 
@@ -160,7 +161,8 @@ class WatchedMatcher:
         self.rules = {rule.id: rule for rule in rules}
         self._words: ahocorasick.Automaton | None = None
         self._set: re2.Set | None = None
-        self._regexes: list[tuple[WatchedRule, re2._Regexp]] = []
+        self._finders: list[tuple[WatchedRule, Finder]] = []
+        patterns: list[str] = []
         table: dict[str, list[_WordEntry]] = {}
         for rule in rules:
             if rule.kind is RuleKind.WORD:
@@ -168,7 +170,8 @@ class WatchedMatcher:
                 table.setdefault(key, []).append(
                     _WordEntry(rule, rule.text.startswith("*"), rule.text.endswith("*")))
             else:
-                self._regexes.append((rule, _compile(_pattern_of(rule.kind, rule.text))))
+                patterns.append(_compile(_pattern_of(rule.kind, rule.text)).pattern)
+                self._finders.append((rule, Finder(patterns[-1], _PATTERN_OPTIONS)))
         self._word_starts = WordStarts(set(table))
         if table:
             self._words = ahocorasick.Automaton()
@@ -180,11 +183,11 @@ class WatchedMatcher:
             self._words.make_automaton()
         # A pattern anchored at the text's start or end ("^", "$", "\\A", "\\z", or a "^" in a class, to be
         # safe) may match a subject alone and not where it stands in subjects joined (_pattern_hits).
-        self._anchored = any(re.search(r"[$^]|\\[Az]", compiled.pattern) for _rule, compiled in self._regexes)
-        if self._regexes:
+        self._anchored = any(re.search(r"[$^]|\\[Az]", pattern) for pattern in patterns)
+        if patterns:
             self._set = re2.Set.SearchSet(_SET_OPTIONS)
-            for _rule, compiled in self._regexes:
-                self._set.Add(compiled.pattern)
+            for pattern in patterns:
+                self._set.Add(pattern)
             self._set.Compile()
 
     def __len__(self) -> int:
@@ -209,30 +212,28 @@ class WatchedMatcher:
                         found.append(_Hit(entry.rule, norm.span(start, end)))
         if self._set is not None:
             lowered = typed.lower()
-            subjects: list[tuple[str, Callable[[int, int], Span]]] = [(text, norm.span)]
+            subjects: list[tuple[Subject, Callable[[int, int], Span]]] = [(Subject(text), norm.span)]
             if len(lowered) == len(typed) and lowered != text:
-                subjects.append((lowered, Span))
+                subjects.append((Subject(lowered), Span))
             found.extend(self._pattern_hits(subjects, room_id))
         return found
 
-    def _pattern_hits(self, subjects: list[tuple[str, Callable[[int, int], Span]]], room_id: str | None) -> list[_Hit]:
+    def _pattern_hits(self, subjects: list[tuple[Subject, Callable[[int, int], Span]]],
+                      room_id: str | None) -> list[_Hit]:
         """RE2 set passes say which patterns match each subject; only those are run, for their spans.
 
         Most messages match no pattern. Unless a pattern is anchored, one pass over the subjects joined by
         a line end says so for both at once (a match across the join only costs the passes after it).
-        RE2 reads UTF-8; ASCII text as bytes has the same offsets and spares the wrapper mapping them back.
         """
-        searched = [subject.encode("ascii") if subject.isascii() else subject for subject, _ in subjects]
-        if len(subjects) > 1 and not self._anchored:
-            joined = "\n".join(subject for subject, _ in subjects)
-            if not self._set.Match(joined.encode("ascii") if joined.isascii() else joined):  # type: ignore[union-attr]
-                return []
+        match = self._set.Match  # type: ignore[union-attr]
+        if len(subjects) > 1 and not self._anchored and not match(b"\n".join(s.data for s, _ in subjects)):
+            return []
         hits: list[_Hit] = []
-        for one, (_, to_span) in zip(searched, subjects):
-            for index in self._set.Match(one) or ():  # type: ignore[union-attr]
-                rule, compiled = self._regexes[index]
+        for subject, to_span in subjects:
+            for index in match(subject.data) or ():
+                rule, finder = self._finders[index]
                 if rule.room_id in (None, room_id):
-                    hits.extend(_Hit(rule, to_span(*m.span())) for m in compiled.finditer(one) if m.end() > m.start())
+                    hits.extend(_Hit(rule, to_span(start, end)) for start, end in finder.spans(subject))
         return hits
 
 

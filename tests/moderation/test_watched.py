@@ -5,9 +5,13 @@ import random
 import time
 
 import pytest
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from server.moderation.pipeline import review
 from server.moderation.policy import RoomPolicy, SenderContext
+from server.moderation.re2_spans import Finder, Subject
 from server.moderation.verdict import Decision, FlagKind, Verdict
 from server.moderation.watched import (RuleAction, RuleError, RuleKind, WatchedMatcher, WatchedRule, WatchedRules,
                                        check_rule_text)
@@ -156,3 +160,14 @@ def test_two_thousand_rules_compile_in_under_a_second_and_match_fast() -> None:
     assert sorted(times)[int(len(times) * 0.99)] < 0.001
     hit = rules[2].text
     assert view.check(f"oh {hit} no", normalize(f"oh {hit} no"))[0].rule == "watched.r2"
+
+
+_SPAN_PATTERNS = ("(?i)sell\\w{0,3}", "\\bgo\\s+away\\b", "x*", "é+|ß", "\\p{L}{3,}", "^a|b$", "(?i)k", "\\d*")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_SPAN_PATTERNS), st.text(alphabet="aAbxkKsellgo wéßñ2\n\u212a\U0001f600", max_size=40))
+def test_spans_are_exactly_finditers(pattern: str, text: str) -> None:
+    """re2_spans calls the binding below google-re2's finditer; it must give the very same matches."""
+    expected = [m.span() for m in re2.compile(pattern).finditer(text) if m.end() > m.start()]
+    assert Finder(pattern, re2.Options()).spans(Subject(text)) == expected
