@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,12 +48,12 @@ def main() -> None:
     app = build(args.tuned)
     if args.tuned:
         import uvloop
+        from server.runtime import freeze_startup_objects, tune_collector
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-        gc.set_threshold(50_000, 20, 1000)
+        tune_collector()
 
         async def freeze(_app: web.Application) -> None:
-            gc.collect()
-            gc.freeze()
+            freeze_startup_objects()
         app.on_startup.append(freeze)
     web.run_app(app, host="127.0.0.1", port=args.port, print=lambda _t: None, access_log=None)
 

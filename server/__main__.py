@@ -29,6 +29,7 @@ from .rooms.catalogue import do_seed_rooms
 from .rooms.policy import RoomRules
 from .rooms.policy_changes import do_update_room_rules_as_operator
 from .rooms.retention import do_purge_expired
+from .runtime import freeze_startup_objects, tune_collector
 from .serve import serve
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
@@ -46,7 +47,7 @@ def _tune_runtime(settings: Settings) -> None:
             log.warning("uvloop_missing falling back to asyncio's default loop")
         else:
             asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    gc.set_threshold(50_000, 20, 1000)
+    tune_collector()
 
 
 YOUNG_GC_INTERVAL = 0.3
@@ -71,13 +72,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     _tune_runtime(settings)
     app = create_app(settings)
 
-    async def freeze_startup_objects(_app: web.Application) -> None:
+    async def warm_up(_app: web.Application) -> None:
         # Build the pipeline's matchers now, not on the first message (hundreds of ms on the loop).
         review("warming up", RoomPolicy(), SenderContext())
-        gc.collect()
-        gc.freeze()
+        freeze_startup_objects()
 
-    app.on_startup.append(freeze_startup_objects)
+    app.on_startup.append(warm_up)
     app.cleanup_ctx.append(_young_collections)
     try:
         asyncio.run(serve(app, settings))
