@@ -171,3 +171,8 @@ def test_spans_are_exactly_finditers(pattern: str, text: str) -> None:
     """re2_spans calls the binding below google-re2's finditer; it must give the very same matches."""
     expected = [m.span() for m in re2.compile(pattern).finditer(text) if m.end() > m.start()]
     assert Finder(pattern, re2.Options()).spans(Subject(text)) == expected
+
+
+def test_spans_count_characters_past_a_lone_surrogate() -> None:
+    """The CLI's JSON reader lets a lone surrogate through; offsets after it still count characters."""
+    assert Finder("sell", re2.Options()).spans(Subject("\ud800é sell")) == [(3, 7)]
