@@ -9,6 +9,7 @@ from typing import Any, Awaitable, Callable
 from aiohttp import web
 
 from ..errors import DomainError, ErrorCode
+from ..unicode_text import NOT_UNICODE, lone_surrogate_in
 
 log = logging.getLogger("peerchat.http")
 
@@ -58,4 +59,6 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         raise DomainError(ErrorCode.INVALID, "The request body must be JSON.") from None
     if not isinstance(body, dict):
         raise DomainError(ErrorCode.INVALID, "The request body must be a JSON object.")
+    if lone_surrogate_in(body):
+        raise DomainError(ErrorCode.INVALID, NOT_UNICODE)
     return body

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from ..unicode_text import NOT_UNICODE, lone_surrogate_in
 from .pipeline import review
 from .policy import RoomPolicy, SenderContext
 from .verdict import Verdict
@@ -71,8 +72,12 @@ def check(args: argparse.Namespace, *_settings: object) -> int:
         if not line.strip():
             continue
         message_id, text = _parse_line(number, line)
-        verdict = review(text, policy, SenderContext())
-        sys.stdout.write(json.dumps(verdict_json(message_id, verdict), ensure_ascii=False) + "\n")
+        if lone_surrogate_in(text) or lone_surrogate_in(message_id):
+            shown_id = number if lone_surrogate_in(message_id) else message_id
+            record: dict[str, object] = {"id": shown_id, "error": {"code": "invalid", "message": NOT_UNICODE}}
+        else:
+            record = verdict_json(message_id, review(text, policy, SenderContext()))
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
 

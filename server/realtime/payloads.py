@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import DomainError, ErrorCode
+from ..unicode_text import NOT_UNICODE, lone_surrogate_in
 
 MAX_KEYS = 16
 MAX_DEPTH = 3
@@ -50,6 +51,8 @@ class Payload:
         if not isinstance(data, dict):
             raise _bad("The payload must be an object.")
         _check_plain(data, 1)
+        if lone_surrogate_in(data):
+            raise _bad(NOT_UNICODE)
         unknown = sorted(k for k in data if k not in allowed)
         if unknown:
             raise _bad(f"Unknown field: {str(unknown[0])[:40]}.", str(unknown[0])[:40])

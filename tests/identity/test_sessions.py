@@ -46,6 +46,13 @@ async def test_bad_request_bodies_get_json_errors(server: RunningServer, raw: by
     assert status == 400 and body["error"]["code"] == "invalid"
 
 
+async def test_a_lone_surrogate_is_refused_as_text(server: RunningServer) -> None:
+    """JSON escapes can name one; no database or UTF-8 writer takes it, so it is refused up front."""
+    raw = b'{"pseudonym": "mi\\ud800a"}'
+    status, body = await server.post("/api/session", raw=raw, headers={"Content-Type": "application/json"})
+    assert status == 400 and body["error"]["code"] == "invalid" and "Unicode" in body["error"]["message"]
+
+
 async def test_oversized_request_body_is_refused(server: RunningServer) -> None:
     status, body = await server.post("/api/session", raw=b"{" + b" " * 70_000 + b"}")
     assert status == 413 and body["error"]["code"] == "invalid"

@@ -38,3 +38,14 @@ def test_room_needs_a_loader(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     args = parser.parse_args(["moderation", "check", "--room", "grief"])
     assert args.func(args) == 2
     assert "room policies need the database" in capsys.readouterr().err
+
+
+def test_check_answers_a_lone_surrogate_with_an_error_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Such text cannot be written out as UTF-8: the line gets an error, the lines after it their verdicts."""
+    code, out = run(["moderation", "check"], '{"id": "a", "text": "hi \\ud800"}\nhello\n', monkeypatch, capsys)
+    first, second = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and first["id"] == "a" and first["error"]["code"] == "invalid"
+    assert "Unicode" in first["error"]["message"]
+    assert second["decision"] == "allow" and second["text"] == "hello"

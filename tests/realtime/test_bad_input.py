@@ -25,6 +25,8 @@ BAD_PAYLOADS = [
     ("room:join", {"room": "x" * 500}),
     ("message:history", {"room": "anxiety", "limit": 10**120}),
     ("message:send", {"room": "anxiety", "text": b"\x00binary", "client_msg_id": "a"}),
+    ("message:send", {"room": "anxiety", "text": "a lone \ud800 surrogate", "client_msg_id": "a"}),
+    ("message:report", {"message_id": "x", "reason": "\udfff"}),
 ]
 
 
