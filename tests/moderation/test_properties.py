@@ -6,7 +6,8 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.normalize import _ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, normalize
+from server.moderation.normalize import (_ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, fold_char,
+                                         normalize)
 from server.moderation.pipeline import _mask, review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -28,6 +29,13 @@ def test_index_map_is_valid(text: str) -> None:
     for start, end in zip(norm.starts, norm.ends):
         assert previous <= start < end <= len(text)
         previous = start
+
+
+def test_curly_quotes_are_replaced_by_what_folding_makes_of_them() -> None:
+    """normalize replaces them before folding, a shortcut to the ASCII path: it must not change the result."""
+    assert [fold_char(c) for c in "\u2018\u2019\u201c\u201d"] == ["'", "'", '"', '"']
+    norm = normalize("I\u2019m \u201cfine\u201d \U0001f602")
+    assert norm.text == 'i\'m "fine" \U0001f602' and norm.span(4, 10) == (4, 10)
 
 
 @given(TEXT | st.text(alphabet="aabbzZ  ?!.1\u201c😀é²ßxx\ud800", max_size=60))
