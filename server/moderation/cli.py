@@ -72,8 +72,9 @@ def check(args: argparse.Namespace, *_settings: object) -> int:
         if not line.strip():
             continue
         message_id, text = _parse_line(number, line)
-        if lone_surrogate_in(text) or lone_surrogate_in(message_id):
-            shown_id = number if lone_surrogate_in(message_id) else message_id
+        unwritable_id = lone_surrogate_in(message_id)  # then the line number stands for it
+        if unwritable_id or lone_surrogate_in(text):
+            shown_id = number if unwritable_id else message_id
             record: dict[str, object] = {"id": shown_id, "error": {"code": "invalid", "message": NOT_UNICODE}}
         else:
             record = verdict_json(message_id, review(text, policy, SenderContext()))

@@ -21,7 +21,9 @@ _ASCII_FOLD = AsciiTable(
     {c: " " for c in [*range(0x20), 0x7F]} | {ord(c): c.lower() for c in string.ascii_uppercase}
 )
 _ASCII_PLAIN = ASCII - {"`"}  # the ASCII characters that fold by _ASCII_FOLD alone
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u201c": '"', "\u201d": '"'}
+# Curly quotes, the commonest non-ASCII characters in chat: replaced before folding (normalize).
+_CURLY_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
+_QUOTES = {**_CURLY_QUOTES, "\u02bc": "'", "\u2032": "'", "`": "'"}
 # Letters split by at most two separators, three or more in a row ("s.h.i.t", "k i l l").
 _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(?![^\W_])")
 # What every _SPACED match holds (its last two letters and the separator before them), without the
@@ -389,7 +391,8 @@ def normalize(text: str) -> Normalized:
     if not text.isascii():
         # Curly quotes fold to ASCII ones (_QUOTES) and keep the index map as it is: done first, they leave
         # 60 % of the non-ASCII chat in the bench pure ASCII, which folds on the fast path.
-        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+        for curly, plain in _CURLY_QUOTES.items():
+            text = text.replace(curly, plain)
     folded, starts, ends = _fold(text)
     if _LEET_CHARS.search(folded):
         folded = _unleet(folded)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import ahocorasick
 import re2
@@ -22,6 +22,8 @@ from .normalize import Normalized, normalize
 from .re2_spans import Finder, Subject
 from .verdict import Decision, Flag, FlagKind, Notice, Severity, Span
 from .wordshape import WordStarts
+
+_T = TypeVar("_T")
 
 MAX_WORD_CHARS = 64
 MAX_PATTERN_CHARS = 200
@@ -86,9 +88,9 @@ _PATTERN_OPTIONS = _options(2 << 20)
 _SET_OPTIONS = _options(256 << 20)
 
 
-def _compile(pattern: str) -> re2._Regexp:
+def _compile(pattern: str, compiler: Callable[[str, re2.Options], _T]) -> _T:
     try:
-        return re2.compile(pattern, _PATTERN_OPTIONS)
+        return compiler(pattern, _PATTERN_OPTIONS)
     except re2.error:
         raise RuleError("That pattern doesn't compile. Patterns use RE2 syntax: no look-arounds or "
                         "back-references, and repeats of at most 1000.") from None
@@ -128,7 +130,7 @@ def check_rule_text(kind: RuleKind, raw: object) -> str:
         return text.lower()
     if len(text) > MAX_PATTERN_CHARS:
         raise RuleError(f"Patterns can be up to {MAX_PATTERN_CHARS} characters.")
-    compiled = _compile(_pattern_of(kind, text))
+    compiled = _compile(_pattern_of(kind, text), re2.compile)
     if compiled.search("") or any(compiled.search(probe) for probe in _ONE_CHARACTER) or \
             sum(bool(compiled.search(word)) for word in _COMMON_WORDS) >= 2:
         raise RuleError("That pattern would match almost every message. Make it more specific.")
@@ -170,8 +172,8 @@ class WatchedMatcher:
                 table.setdefault(key, []).append(
                     _WordEntry(rule, rule.text.startswith("*"), rule.text.endswith("*")))
             else:
-                patterns.append(_compile(_pattern_of(rule.kind, rule.text)).pattern)
-                self._finders.append((rule, Finder(patterns[-1], _PATTERN_OPTIONS)))
+                patterns.append(_pattern_of(rule.kind, rule.text))
+                self._finders.append((rule, _compile(patterns[-1], Finder)))
         self._word_starts = WordStarts(set(table))
         if table:
             self._words = ahocorasick.Automaton()
