@@ -100,6 +100,8 @@ async def test_since_joined_rooms_show_newcomers_nothing_from_before(server: Run
     page = await bo.call("message:history", {"room": "recovery"})
     assert [m["text"] for m in page["messages"]] == ["said after"]
     assert (await bo.call("message:history", {"room": "recovery", "before": 2}))["messages"] == []
+    caught_up = await bo.call("room:resume", {"room": "recovery", "after": 0})
+    assert [m["text"] for m in caught_up["messages"]] == ["said after"] and caught_up["last_seq"] == 2
     assert [m["text"] for m in (await ada.call("message:history", {"room": "recovery"}))["messages"]] == [
         "said before you came", "said after"]
 
@@ -113,6 +115,7 @@ async def test_no_history_rooms_show_only_what_was_said_while_here(server: Runni
     server.clock.advance(5)
     rejoined = await ada.call("room:join", {"room": "grief"})
     assert rejoined["history"] == []
+    assert (await ada.call("room:resume", {"room": "grief", "after": 0}))["messages"] == []
 
 
 async def test_live_only_rooms_deliver_but_never_store_text(server: RunningServer) -> None:
