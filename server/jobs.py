@@ -20,7 +20,7 @@ import contextlib
 from typing import AsyncIterator
 
 from .background import always, periodic
-from .identity.staff import close_deactivated_here
+from .identity.staff import close_outdated_here
 from .metrics import JOBS_LEADER
 from .moderation.escalation import escalate_unclaimed, release_abandoned_claims
 from .moderation.live_config import KICKS, STAFF
@@ -37,7 +37,7 @@ async def refresh_live_config(svc: Services) -> None:
     await svc.live.refresh(svc.db, svc.clock.now())
     changed = svc.live.take_moved()
     if STAFF in changed:
-        await close_deactivated_here(svc)
+        await close_outdated_here(svc)
     if KICKS in changed:
         await remove_kicked_here(svc)
 

@@ -134,4 +134,5 @@ async def get_principal(svc: Services, token: object, locale: object = None) -> 
     ttl = svc.settings.staff_token_ttl if role.is_staff else svc.settings.peer_token_ttl
     svc.signer.verify(token, max_age=ttl)
     return Principal(user_id=user.id, role=role, pseudonym=user.pseudonym,
-                     locale=check_locale(locale, svc.settings.locale), age_band=user.age_band)
+                     locale=check_locale(locale, svc.settings.locale), age_band=user.age_band,
+                     token_version=user.token_version)

@@ -11,12 +11,15 @@ class OnlineUsers:
     def __init__(self) -> None:
         self._sids: dict[str, set[str]] = defaultdict(set)
         self._keys: dict[str, str] = {}
+        self._principals: dict[str, Principal] = {}
 
     def add(self, principal: Principal, sid: str) -> None:
         self._sids[principal.user_id].add(sid)
+        self._principals[sid] = principal
         self._keys[pseudonym_key(principal.pseudonym)] = principal.user_id
 
     def remove(self, principal: Principal, sid: str) -> None:
+        self._principals.pop(sid, None)
         sids = self._sids.get(principal.user_id)
         if sids is None:
             return
@@ -33,6 +36,10 @@ class OnlineUsers:
 
     def user_ids(self) -> list[str]:
         return list(self._sids)
+
+    def principals(self) -> list[Principal]:
+        """Who each connection here acts as: its role and token version as they were when it connected."""
+        return list(self._principals.values())
 
     def anywhere(self, user_id: str) -> bool:
         """Whether this person has a connection on any process of the deployment (here: this one)."""

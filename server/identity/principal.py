@@ -13,6 +13,7 @@ class Principal:
     pseudonym: str
     locale: str = "en-US"
     age_band: str = "adults"
+    token_version: int = 0  # of the token it connected with: a revocation elsewhere makes it outdated
 
     def public(self) -> dict[str, str]:
         return {"id": self.user_id, "pseudonym": self.pseudonym, "role": self.role.value}

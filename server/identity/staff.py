@@ -102,6 +102,7 @@ async def do_change_role(svc: Services, *, actor: Principal, username: object, r
             user.role = new_role.value
             # Open sockets carry the old role: closing them makes the person reconnect with the new one.
             tx.after_commit(lambda: svc.broadcaster.close_topic(user_topic(user.id)))
+            await ConfigVersionStore(tx.session).bump(STAFF)  # and every other process closes theirs
             record_admin_change(tx, actor, "staff.role", f"staff:{user.username}", {"role": before.value},
                                 {"role": new_role.value}, at=svc.clock.now())
     log.info("staff_role_changed user=%s role=%s actor=%s", user.id, new_role.value, actor.user_id)
@@ -147,10 +148,13 @@ async def do_reset_password(svc: Services, *, actor: Principal, username: object
     log.info("staff_password_reset user=%s actor=%s", user.id, actor.user_id)
 
 
-async def close_deactivated_here(svc: Services) -> None:
-    """After account changes anywhere (staff deactivated, a peer banned): close this process's sockets of
-    anyone closed (the process that made the change already closed its own)."""
+async def close_outdated_here(svc: Services) -> None:
+    """After account changes anywhere (deactivated, banned, erased, tokens revoked, role changed): close this
+    process's sockets that no longer match their account (the process that made the change closed its own).
+    A client whose role changed reconnects with the new one; one whose token was revoked is refused."""
+    held = svc.online.principals()
     async with svc.db.read() as session:
-        gone = await StaffStore(session).deactivated_among(svc.online.user_ids())
-    for user_id in gone:
+        standing = await StaffStore(session).standing_of({p.user_id for p in held})
+    outdated = {p.user_id for p in held if standing.get(p.user_id) != (p.role.value, p.token_version, False)}
+    for user_id in outdated:
         await svc.broadcaster.close_topic(user_topic(user_id))

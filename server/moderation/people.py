@@ -143,6 +143,7 @@ async def do_set_role(svc: Services, *, actor: Principal, user_id: str, role: st
                               "them and never grant a role above their own.")
         old_role, target.role = target.role, new_role.value
         await store.bump_token_version(target.id)
+        await ConfigVersionStore(tx.session).bump(STAFF)
         record(tx.session, actor=actor, action="role.set", target_type="user", target_id=target.id,
                now=svc.clock.now(), old=old_role, new=new_role.value)
         tx.after_commit(lambda: end_sessions(svc, target.id, "role_changed", "Your role has changed. "

@@ -2,7 +2,7 @@
 staff accounts and the live-configuration version counters."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,9 +124,13 @@ class StaffStore:
             User.role == "admin", User.deactivated_at.is_(None)).with_for_update())
         return list(found.scalars())
 
-    async def deactivated_among(self, user_ids: Sequence[str]) -> list[str]:
-        if not user_ids:
-            return []
-        found = await self.session.execute(select(User.id).where(
-            User.id.in_(list(user_ids)), User.deactivated_at.is_not(None)))
-        return list(found.scalars())
+    async def standing_of(self, user_ids: Iterable[str]) -> dict[str, tuple[str, int, bool]]:
+        """Per existing account: role, token version and whether it is deactivated (in chunks: one IN list
+        per 500 ids stays under every database's limit on bound parameters)."""
+        ids = list(user_ids)
+        standing: dict[str, tuple[str, int, bool]] = {}
+        for first in range(0, len(ids), 500):
+            found = await self.session.execute(select(User.id, User.role, User.token_version, User.deactivated_at)
+                                               .where(User.id.in_(ids[first:first + 500])))
+            standing.update((row.id, (row.role, row.token_version, row.deactivated_at is not None)) for row in found)
+        return standing

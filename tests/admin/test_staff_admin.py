@@ -100,3 +100,30 @@ async def test_deactivation_closes_every_socket_on_every_process(make_server: Se
     status, body = await call(first, "POST", "/api/staff/mia/reactivate", None, token)
     assert status == 200 and body["staff"]["active"]
     assert (await first.post("/api/login", {"username": "mia", "password": PASSWORD}))[0] == 200
+
+
+async def test_a_role_change_or_password_reset_closes_sockets_on_every_process(make_server: ServerFactory) -> None:
+    first = await make_server()
+    second = await make_server()
+    token = await admin(first)
+    mod_token = await staff_token(first, "mia", Role.MODERATOR)
+    there = await second.connect(mod_token)
+    assert (await there.call("mod:queue", {}))["ok"]
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    assert (await call(first, "PATCH", "/api/staff/mia", {"role": "facilitator"}, token))[0] == 200
+    # The socket on the other process still acts as a moderator until its next look at the config counters.
+    assert there.sio.connected
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    await until_disconnected(there)
+    # A role change keeps the token: reconnecting works, with the new role.
+    again = await second.connect(mod_token)
+    assert (await again.call("mod:queue", {}))["error"]["code"] == "forbidden"
+    await refresh_live_config(second.services)
+    assert again.sio.connected  # nothing outdated: the check leaves current sockets alone
+    assert (await call(first, "POST", "/api/staff/mia/password", {"password": PASSWORD + "!"}, token))[0] == 200
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    await until_disconnected(again)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await second.connect(mod_token)
