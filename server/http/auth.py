@@ -18,6 +18,13 @@ async def require_principal(request: web.Request) -> Principal:
     return await get_principal(request.app[SERVICES], token.strip())
 
 
+async def optional_principal(request: web.Request) -> Principal | None:
+    """Who is asking, on pages anyone may read; a token that is sent must be valid."""
+    if "Authorization" not in request.headers:
+        return None
+    return await require_principal(request)
+
+
 async def require_role(request: web.Request, *roles: Role) -> Principal:
     principal = await require_principal(request)
     if principal.role not in roles:

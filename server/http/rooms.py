@@ -6,13 +6,13 @@ from html import escape
 from aiohttp import web
 
 from ..identity.roles import Role
-from ..rooms.access import check_room
+from ..rooms.access import check_visible_room
 from ..rooms.catalogue import list_rooms
 from ..rooms.policy import RoomRules
 from ..rooms.policy_changes import do_change_agreement, do_update_room_rules
 from ..rooms.privacy import PrivacyPoint, describe
 from ..storage.models import Room
-from .auth import require_role
+from .auth import optional_principal, require_role
 from .errors import read_json
 from .keys import SERVICES
 
@@ -27,8 +27,9 @@ async def rooms(request: web.Request) -> web.Response:
 
 async def _room_and_privacy(request: web.Request) -> tuple[Room, RoomRules, list[PrivacyPoint]]:
     svc = request.app[SERVICES]
+    viewer = await optional_principal(request)
     async with svc.db.read() as session:
-        room = await check_room(session, request.match_info["slug"])
+        room = await check_visible_room(session, request.match_info["slug"], viewer)
     rules = RoomRules.from_json(room.policy)
     return room, rules, describe(room, rules, svc.settings.moderation_retention_days)
 

@@ -8,7 +8,7 @@ from ..rooms.sessions.calendar import calendar_feed
 from ..rooms.sessions.feedback import get_feedback
 from ..rooms.sessions.scheduling import (do_cancel_session, do_rsvp, do_schedule_sessions, do_update_session,
                                          get_session, list_sessions)
-from .auth import require_principal, require_role
+from .auth import optional_principal, require_principal, require_role
 from .errors import read_json
 from .keys import SERVICES
 
@@ -29,19 +29,20 @@ async def schedule(request: web.Request) -> web.Response:
 
 @routes.get("/api/sessions")
 async def upcoming(request: web.Request) -> web.Response:
-    await require_role(request, *SCHEDULERS)
-    return web.json_response({"sessions": await list_sessions(request.app[SERVICES])})
+    actor = await require_role(request, *SCHEDULERS)
+    return web.json_response({"sessions": await list_sessions(request.app[SERVICES], viewer=actor)})
 
 
 @routes.get("/api/sessions.ics")
 async def feed(request: web.Request) -> web.Response:
-    return _ics(await calendar_feed(request.app[SERVICES]))
+    return _ics(await calendar_feed(request.app[SERVICES], viewer=await optional_principal(request)))
 
 
 @routes.get("/api/sessions/{id}")
 async def one(request: web.Request) -> web.Response:
-    await require_principal(request)
-    return web.json_response({"session": await get_session(request.app[SERVICES], request.match_info["id"])})
+    actor = await require_principal(request)
+    return web.json_response({"session": await get_session(request.app[SERVICES], request.match_info["id"],
+                                                           viewer=actor)})
 
 
 @routes.patch("/api/sessions/{id}")
@@ -78,10 +79,12 @@ async def feedback(request: web.Request) -> web.Response:
 
 @routes.get("/api/rooms/{slug}/sessions")
 async def room_sessions(request: web.Request) -> web.Response:
-    sessions = await list_sessions(request.app[SERVICES], room_slug=request.match_info["slug"])
+    sessions = await list_sessions(request.app[SERVICES], room_slug=request.match_info["slug"],
+                                   viewer=await optional_principal(request))
     return web.json_response({"sessions": sessions})
 
 
 @routes.get("/api/rooms/{slug}/sessions.ics")
 async def room_feed(request: web.Request) -> web.Response:
-    return _ics(await calendar_feed(request.app[SERVICES], room_slug=request.match_info["slug"]))
+    return _ics(await calendar_feed(request.app[SERVICES], room_slug=request.match_info["slug"],
+                                    viewer=await optional_principal(request)))

@@ -18,6 +18,13 @@ async def check_room(session: AsyncSession, slug: str) -> Room:
     return room
 
 
+async def check_visible_room(session: AsyncSession, slug: str, viewer: Principal | None) -> Room:
+    """A room this person (None: someone not signed in) may see; the other band's answer as missing ones."""
+    room = await check_room(session, slug)
+    check_room_band(viewer, room)
+    return room
+
+
 def check_joined(presence: Presence, room: Room, actor: Principal, sid: str) -> Present:
     """Return how this person is in the room, or refuse with not_member if this connection has not joined."""
     check_room_band(actor, room)

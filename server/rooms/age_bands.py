@@ -37,7 +37,8 @@ def can_see_room(viewer: Principal | None, room: Room) -> bool:
     return viewer.role.is_staff or room.age_band == viewer.age_band
 
 
-def check_room_band(actor: Principal, room: Room) -> None:
+def check_room_band(actor: Principal | None, room: Room) -> None:
+    """Refuse, as for a room that does not exist, one of the other band (anonymous callers: adults')."""
     if not can_see_room(actor, room):
         raise DomainError(ErrorCode.NOT_FOUND, "That room doesn't exist (or is no longer open).")
 

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from server.storage.admin_models import AdminChange
 from tests.admin.api import admin, call
+from tests.rooms import sessionkit
 from tests.harness import RunningServer
 
 NEW_ROOM = {"slug": "new-dads", "name": "New dads", "description": "For fathers.", "agreement": "Be kind.",
@@ -89,3 +90,31 @@ async def test_teen_rooms_and_adult_rooms_never_see_each_others_peers(server: Ru
     refused = await teen.call("message:send", {"room": "teen-talk", "text": "hi", "client_msg_id": "t2"})
     assert refused["error"]["code"] == "not_found"
     assert "teen-talk" in [r["slug"] for r in (await adult.call("rooms:list"))["rooms"]]
+
+
+async def test_teen_rooms_pages_and_schedules_are_hidden_from_adults_and_the_public(server: RunningServer) -> None:
+    token = await admin(server)
+    assert (await call(server, "POST", "/api/rooms", {**NEW_ROOM, "slug": "teen-talk", "age_band": "teens"},
+                       token))[0] == 201
+    fran = await sessionkit.staff_token(server, "facilitator", "fran")
+    teen_circle = await sessionkit.schedule(server, fran, room="teen-talk", title="Teen circle")
+    adult_circle = await sessionkit.schedule(server, fran, title="Adult circle")
+    status, teen_session = await server.post("/api/session", {"pseudonym": "teeny", "age_band": "teens"})
+    teen = teen_session["token"]
+    adult = await server.peer_token()
+    public = ("/api/rooms/teen-talk/policy", "/rooms/teen-talk/privacy", "/api/rooms/teen-talk/sessions",
+              "/api/rooms/teen-talk/sessions.ics")
+    for path in (*public, f"/api/sessions/{teen_circle['id']}"):
+        assert (await sessionkit.http(server, "GET", path, adult))[0] == 404, path
+        assert (await sessionkit.http(server, "GET", path, None))[0] == (404 if path in public else 401), path
+        assert (await sessionkit.http(server, "GET", path, teen))[0] == 200, path
+        assert (await sessionkit.http(server, "GET", path, fran))[0] == 200, path
+    assert (await sessionkit.http(server, "GET", "/api/rooms/anxiety/policy", teen))[0] == 404
+    assert (await sessionkit.http(server, "GET", f"/api/sessions/{adult_circle['id']}", teen))[0] == 404
+    for caller, shown, hidden in ((None, "Adult circle", "Teen circle"), (adult, "Adult circle", "Teen circle"),
+                                  (teen, "Teen circle", "Adult circle")):
+        status, feed = await sessionkit.http(server, "GET", "/api/sessions.ics", caller)
+        assert status == 200 and shown in feed and hidden not in feed
+    assert {s["title"] for s in (await sessionkit.http(server, "GET", "/api/sessions", fran))[1]["sessions"]} == {
+        "Teen circle", "Adult circle"}
+    assert (await sessionkit.http(server, "GET", "/api/rooms/anxiety/policy", "not-a-token"))[0] == 401

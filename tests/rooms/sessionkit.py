@@ -8,6 +8,7 @@ import aiohttp
 
 from server.identity.accounts import do_create_staff
 from server.identity.roles import Role
+from server.rooms.admin_audit import OPERATOR
 from server.rooms.sessions.lifecycle import run_session_tick
 from server.rooms.sessions.scheduling import get_session
 from tests.harness import Client, RunningServer
@@ -59,7 +60,7 @@ async def open_lobby(server: RunningServer, session: dict[str, Any]) -> None:
     opens = datetime.fromisoformat(session["opens_at"]).timestamp()
     server.clock.advance(max(0.0, opens - server.clock.now()) + 1)
     await run_session_tick(server.services)
-    assert (await get_session(server.services, session["id"]))["state"] == "open"
+    assert (await get_session(server.services, session["id"], viewer=OPERATOR))["state"] == "open"
 
 
 async def join(server: RunningServer, session_id: str, mode: str = "participant",

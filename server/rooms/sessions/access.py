@@ -1,11 +1,15 @@
 """Who may do what to a session: only its own facilitators (and admins) control it."""
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ...errors import DomainError, ErrorCode
 from ...identity.principal import Principal
 from ...identity.roles import Role
+from ...storage.models import Room
 from ...storage.session_models import GroupSession
 from ...storage.sessions import SessionStore
+from ..age_bands import can_see_room
 
 
 async def check_session(store: SessionStore, session_id: str, *, lock: bool = False) -> GroupSession:
@@ -13,6 +17,14 @@ async def check_session(store: SessionStore, session_id: str, *, lock: bool = Fa
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, "That session doesn't exist.")
     return row
+
+
+async def visible_sessions(session: AsyncSession, rows: list[GroupSession],
+                           viewer: Principal | None) -> list[GroupSession]:
+    """Only sessions of rooms this person may see: teen rooms' schedules are not shown to adults or the
+    public, nor adult rooms' to teens (rooms/age_bands.py)."""
+    rooms = {room_id: await session.get(Room, room_id) for room_id in {row.room_id for row in rows}}
+    return [row for row in rows if (room := rooms[row.room_id]) is not None and can_see_room(viewer, room)]
 
 
 def can_control(row: GroupSession, actor: Principal) -> bool:

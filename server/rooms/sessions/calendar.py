@@ -7,9 +7,11 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from ...clock import utc_datetime
+from ...identity.principal import Principal
 from ...services import Services
 from ...storage.sessions import UPCOMING, SessionStore
-from ..access import check_room
+from ..access import check_visible_room
+from .access import visible_sessions
 from .shapes import describe
 
 KEEP_PAST_SECONDS = 7 * 86400
@@ -31,13 +33,13 @@ def _event(shape: dict[str, Any], stamp: datetime) -> Event:
     return event
 
 
-async def calendar_feed(svc: Services, *, room_slug: str | None = None) -> bytes:
+async def calendar_feed(svc: Services, *, viewer: Principal | None, room_slug: str | None = None) -> bytes:
     now = svc.clock.now()
     async with svc.db.read() as session:
-        room = await check_room(session, room_slug) if room_slug is not None else None
+        room = await check_visible_room(session, room_slug, viewer) if room_slug is not None else None
         rows = await SessionStore(session).listed(room_id=room.id if room else None, states=(*UPCOMING, "cancelled"),
                                                   ending_after=now - KEEP_PAST_SECONDS, limit=1000)
-        shapes = await describe(session, rows)
+        shapes = await describe(session, await visible_sessions(session, rows, viewer))
     calendar = Calendar()
     calendar.add("prodid", "-//peerchat//group sessions//EN")
     calendar.add("version", "2.0")

@@ -13,8 +13,8 @@ from ...services import Services
 from ...storage.database import Database, Transaction
 from ...storage.session_models import GroupSession, SessionParticipant
 from ...storage.sessions import SessionStore
-from ..access import check_room
-from .access import check_can_control, check_can_schedule, check_session
+from ..access import check_room, check_visible_room
+from .access import check_can_control, check_can_schedule, check_session, visible_sessions
 from .announce import queue_state, record
 from .schedule import check_schedule_fields, occurrences
 from .shapes import NO_CONTROLS, describe, describe_one
@@ -149,16 +149,21 @@ async def do_rsvp(svc: Services, *, actor: Principal, session_id: str, going: bo
         return {"session": await describe_one(tx.session, row)}
 
 
-async def list_sessions(svc: Services, *, room_slug: str | None = None) -> list[dict[str, Any]]:
-    """Upcoming and running occurrences, soonest first (one room's, or every room's)."""
+async def list_sessions(svc: Services, *, viewer: Principal | None,
+                        room_slug: str | None = None) -> list[dict[str, Any]]:
+    """Upcoming and running occurrences, soonest first (one room's, or every room's this person may see)."""
     async with svc.db.read() as session:
-        room_id = (await check_room(session, room_slug)).id if room_slug is not None else None
-        return await describe(session, await SessionStore(session).listed(room_id=room_id))
+        room_id = (await check_visible_room(session, room_slug, viewer)).id if room_slug is not None else None
+        rows = await visible_sessions(session, await SessionStore(session).listed(room_id=room_id), viewer)
+        return await describe(session, rows)
 
 
-async def get_session(svc: Services, session_id: str) -> dict[str, Any]:
+async def get_session(svc: Services, session_id: str, *, viewer: Principal) -> dict[str, Any]:
     async with svc.db.read() as session:
-        return await describe_one(session, await check_session(SessionStore(session), session_id))
+        found = await visible_sessions(session, [await check_session(SessionStore(session), session_id)], viewer)
+        if not found:
+            raise DomainError(ErrorCode.NOT_FOUND, "That session doesn't exist.")
+        return await describe_one(session, found[0])
 
 
 async def next_session_by_room(db: Database) -> dict[str, dict[str, Any]]:
