@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field, replace
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Callable, Mapping, TypeVar
 
@@ -52,6 +53,7 @@ class Settings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     secret_key_generated: bool = True
     allowed_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[IPv4Network | IPv6Network, ...] = ()
     peer_token_ttl: float = 12 * 3600
     staff_token_ttl: float = 8 * 3600
     max_message_chars: int = 2000
@@ -173,13 +175,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=secret or base.secret_key,
         secret_key_generated=not secret,
         allowed_origins=origins,
+        trusted_proxies=_networks(env, "PEERCHAT_TRUSTED_PROXIES"),
         peer_token_ttl=_int(env, "PEERCHAT_PEER_TOKEN_HOURS", 12, 1, 24 * 30) * 3600,
         staff_token_ttl=_int(env, "PEERCHAT_STAFF_TOKEN_HOURS", 8, 1, 24 * 7) * 3600,
         locale=_locale(env.get("PEERCHAT_LOCALE", "en-US")),
         moderation_retention_days=_int(env, "PEERCHAT_MODERATION_RETENTION_DAYS", 30, 1, 3650),
         purge_interval=_int(env, "PEERCHAT_PURGE_INTERVAL_MINUTES", 60, 1, 24 * 60) * 60,
         web_dir=Path(env.get("PEERCHAT_WEB_DIR", str(DEFAULT_WEB_DIR))),
-        log_level=env.get("PEERCHAT_LOG_LEVEL", "INFO").upper(),
+        log_level=_log_level(env.get("PEERCHAT_LOG_LEVEL", "INFO")),
         log_json=_bool(env, "PEERCHAT_LOG_JSON", False),
         uvloop=_bool(env, "PEERCHAT_UVLOOP", True),
         session_tick_seconds=_int(env, "PEERCHAT_SESSION_TICK_SECONDS", 5, 0, 300),
@@ -196,6 +199,23 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         shutdown_timeout=_float(env, "PEERCHAT_SHUTDOWN_TIMEOUT", base.shutdown_timeout, 1.0, 600.0),
         admin_ui_password=_admin_ui_password(env),
     )
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma-separated addresses or networks ("172.28.0.0/24, 10.0.0.5")."""
+    try:
+        return tuple(ip_network(part.strip()) for part in env.get(name, "").split(",") if part.strip())
+    except ValueError as error:
+        raise SettingsError(f"{name} must list IP addresses or networks such as 10.0.0.0/8: {error}") from None
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(raw: str) -> str:
+    if raw.upper() not in _LOG_LEVELS:
+        raise SettingsError(f"PEERCHAT_LOG_LEVEL must be one of {', '.join(_LOG_LEVELS)}, got {raw!r}")
+    return raw.upper()
 
 
 def _admin_ui_password(env: Mapping[str, str]) -> str | None:

@@ -26,6 +26,9 @@ def test_plain_urls_get_async_drivers() -> None:
     ({"PEERCHAT_REDIS_URL": "redis://127.0.0.1:6379/0"}, "PEERCHAT_SECRET_KEY is required"),
     ({"PEERCHAT_ALLOWED_ORIGINS": "https://a.example,*"}, "never '*'"),
     ({"PEERCHAT_RATE_LIMITS": "maybe"}, "true or false"),
+    ({"PEERCHAT_TRUSTED_PROXIES": "10.0.0.0/8, nginx"}, "PEERCHAT_TRUSTED_PROXIES"),
+    ({"PEERCHAT_TRUSTED_PROXIES": "10.0.0.1/8"}, "PEERCHAT_TRUSTED_PROXIES"),
+    ({"PEERCHAT_LOG_LEVEL": "loud"}, "PEERCHAT_LOG_LEVEL"),
 ])
 def test_bad_settings_name_the_variable(env: dict[str, str], needle: str) -> None:
     with pytest.raises(SettingsError, match=needle):
@@ -34,3 +37,10 @@ def test_bad_settings_name_the_variable(env: dict[str, str], needle: str) -> Non
 
 def test_rate_limits_can_be_switched_off() -> None:
     assert load_settings({"PEERCHAT_RATE_LIMITS": "off"}).rate_limits.send_message is None
+
+
+def test_trusted_proxies_and_log_level_are_parsed() -> None:
+    settings = load_settings({"PEERCHAT_TRUSTED_PROXIES": "172.28.0.0/24, 10.0.0.5,fd00::/8",
+                              "PEERCHAT_LOG_LEVEL": "debug"})
+    assert [str(n) for n in settings.trusted_proxies] == ["172.28.0.0/24", "10.0.0.5/32", "fd00::/8"]
+    assert settings.log_level == "DEBUG" and load_settings({}).trusted_proxies == ()

@@ -6,6 +6,7 @@ from aiohttp import web
 from ..identity.accounts import address_key, do_create_peer, do_login
 from ..rooms.erasure import do_delete_account
 from .auth import require_principal
+from .client_address import client_address
 from .errors import read_json
 from .keys import SERVICES
 
@@ -15,7 +16,8 @@ routes = web.RouteTableDef()
 def _address(request: web.Request) -> str:
     """A keyed hash of the client's address: rate limits never hold it in clear."""
     svc = request.app[SERVICES]
-    return address_key(svc.settings.secret_key, request.remote or "unknown", svc.clock.now())
+    address = client_address(request.remote, request.headers.get("X-Forwarded-For"), svc.settings.trusted_proxies)
+    return address_key(svc.settings.secret_key, address, svc.clock.now())
 
 
 @routes.post("/api/session")

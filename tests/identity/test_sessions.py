@@ -1,8 +1,12 @@
 """Peer sessions and staff sign-in over HTTP."""
 from __future__ import annotations
 
+import uuid
+from ipaddress import ip_network
+
 import pytest
 
+from server.http.client_address import client_address
 from server.identity.accounts import do_create_staff
 from server.identity.roles import Role
 from server.moderation.ratelimit import RateLimit
@@ -90,6 +94,40 @@ async def test_repeated_login_failures_are_throttled(make_server: ServerFactory)
     server.clock.advance(400)
     status, _body = await server.post("/api/login", {"username": "mo", "password": "correct horse battery"})
     assert status == 200
+
+
+async def _new_sessions(server: RunningServer, count: int, forwarded_for: str | None) -> list[int]:
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
+    return [(await server.post("/api/session", {"pseudonym": f"guest{uuid.uuid4().hex[:8]}"}, headers=headers))[0]
+            for _ in range(count)]
+
+
+async def test_per_address_limits_count_clients_behind_a_trusted_proxy(make_server: ServerFactory) -> None:
+    limits = RateLimits.only(create_session=RateLimit(0.001, 2))
+    behind = await make_server(rate_limits=limits, trusted_proxies=(ip_network("127.0.0.0/8"),))
+    assert await _new_sessions(behind, 3, "198.51.100.7") == [201, 201, 429]
+    # Another person behind the same proxy has their own bucket; a forged entry on the left changes nothing.
+    assert await _new_sessions(behind, 2, "198.51.100.8") == [201, 201]
+    assert await _new_sessions(behind, 1, "203.0.113.1, 198.51.100.7") == [429]
+    # Without trusting the proxy, the header is ignored: everyone shares the connecting address's bucket.
+    direct = await make_server(rate_limits=limits)
+    assert await _new_sessions(direct, 3, "198.51.100.7") == [201, 201, 429]
+    assert await _new_sessions(direct, 1, "198.51.100.8") == [429]
+
+
+@pytest.mark.parametrize("remote, forwarded, client", [
+    ("10.0.0.2", "198.51.100.7", "198.51.100.7"),
+    ("10.0.0.2", "203.0.113.1, 198.51.100.7, 10.0.0.9", "198.51.100.7"),
+    ("10.0.0.2", "10.0.0.8, 10.0.0.9", "10.0.0.8"),
+    ("10.0.0.2", " , ", "10.0.0.2"),
+    ("10.0.0.2", None, "10.0.0.2"),
+    ("192.0.2.1", "198.51.100.7", "192.0.2.1"),
+    ("fd00::2", "2001:db8::7", "2001:db8::7"),
+    (None, "198.51.100.7", "unknown"),
+])
+def test_client_address_reads_forwarded_for_only_from_trusted_proxies(remote: str | None, forwarded: str | None,
+                                                                      client: str) -> None:
+    assert client_address(remote, forwarded, (ip_network("10.0.0.0/8"), ip_network("fd00::/8"))) == client
 
 
 async def test_http_responses_carry_security_headers(server: RunningServer) -> None:
