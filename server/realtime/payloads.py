@@ -5,6 +5,7 @@ from typing import Any
 
 from ..errors import DomainError, ErrorCode
 from ..unicode_text import NOT_UNICODE, lone_surrogate_in
+from .wirejson import TooLongNumber
 
 MAX_KEYS = 16
 MAX_DEPTH = 3
@@ -22,6 +23,8 @@ def _check_plain(value: Any, depth: int) -> None:
         raise _bad("The payload is nested too deeply.")
     if isinstance(value, (bytes, bytearray)):
         raise _bad("Binary attachments are not accepted.")
+    if isinstance(value, TooLongNumber):
+        raise _bad("A number in the payload is too long.")
     if isinstance(value, dict):
         if len(value) > MAX_KEYS:
             raise _bad("The payload has too many fields.")

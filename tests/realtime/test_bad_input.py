@@ -75,6 +75,27 @@ async def test_garbage_websocket_frames_do_not_hurt_the_server(server: RunningSe
     assert reply["ok"]
 
 
+async def test_an_integer_too_long_to_convert_is_answered_not_dropped(server: RunningServer) -> None:
+    """Python refuses to convert integers of over 4,300 digits; the client still gets its error ack."""
+    token = await server.peer_token()
+    huge = "9" * 5000
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(server.url + "/socket.io/?EIO=4&transport=websocket") as ws:
+            await ws.receive()  # engine.io open
+            await ws.send_str("40" + json.dumps({"token": token}))
+            assert (await ws.receive()).data.startswith("40")
+            await ws.send_str('427["message:history",{"room":"anxiety","limit":%s}]' % huge)
+            await ws.send_str('428["message:send",{"room":"anxiety","text":"hi","client_msg_id":%s}]' % huge)
+            answers = {}
+            while len(answers) < 2:
+                frame = (await asyncio.wait_for(ws.receive(), 5)).data
+                if frame.startswith("43"):
+                    ack = frame[2:frame.index("[")]
+                    answers[ack] = json.loads(frame[len(ack) + 2:])[0]
+    for ack in ("7", "8"):
+        assert answers[ack]["error"]["code"] == "invalid_payload" and "too long" in answers[ack]["error"]["message"]
+
+
 async def test_handler_exception_becomes_internal_error_with_correlation_id(
         server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
     @event("test:explode")
