@@ -10,16 +10,33 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+CHECKOUT_MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 class SchemaNotReady(RuntimeError):
     """The database is missing migrations; the message says what to run."""
 
 
+class MigrationsNotFound(SchemaNotReady):
+    """The migration scripts themselves are missing, so no schema can be checked or made."""
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: the source checkout's top-level migrations/ (editable installs, tests), else
+    ./migrations. They are not package data, so a regular install (the Docker image) has none beside the
+    package; the image copies them into its working directory, /app, as `alembic` itself reads ./alembic.ini."""
+    for candidate in (CHECKOUT_MIGRATIONS_DIR, Path.cwd() / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise MigrationsNotFound(
+        f"The migrations are in neither {CHECKOUT_MIGRATIONS_DIR} (a source checkout) nor "
+        f"{Path.cwd() / 'migrations'} (the working directory). Run peerchat from the directory that holds "
+        "migrations/ and alembic.ini (/app in the Docker image).")
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations_dir()))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
