@@ -15,6 +15,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from importlib import resources
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,19 @@ def test_nginx_is_sticky_upgrades_websockets_and_hides_metrics() -> None:
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     assert "proxy_set_header Connection $connection_upgrade;" in conf
     assert re.search(r"location = /metrics \{ deny all; \}", conf)
+
+
+def test_replicas_trust_nginx_on_the_private_network_for_client_addresses() -> None:
+    compose = _compose()
+    subnets = [ip_network(c["subnet"]) for c in compose["networks"]["backend"]["ipam"]["config"]]
+    for name in _replicas(compose):
+        environment = {k: str(v) for k, v in compose["services"][name]["environment"].items()}
+        assert list(load_settings(environment).trusted_proxies) == subnets, name
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    locations = re.findall(r"location [^{]*\{(.*?)\n    \}", conf, re.S)
+    proxied = [body for body in locations if "proxy_pass" in body]
+    assert proxied and all("proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in body
+                           for body in proxied)
 
 
 def test_dockerfile_runs_unprivileged_with_a_health_check() -> None:
