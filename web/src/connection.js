@@ -4,6 +4,8 @@
 import { io } from "socket.io-client";
 
 const ACK_TIMEOUT_MS = 10000;
+const SERVER_CLOSED_RETRY_S = 2;
+const MAX_DRAIN_WAIT_S = 60;
 
 export class Connection {
   constructor(token, { onUnauthorized }) {
@@ -23,6 +25,8 @@ export class Connection {
     this.socket.on("connect", () => this.connected());
     this.socket.on("disconnect", (reason) => this.disconnected(reason));
     this.socket.on("connect_error", (error) => this.refused(error));
+    // A server shutting down says when to come back: each client its own moment, so they don't all return at once.
+    this.socket.on("server:draining", (data) => { this.drainWait = Number(data?.reconnect_in); });
     document.getElementById("connection-retry").onclick = () => this.retryNow();
   }
 
@@ -40,11 +44,17 @@ export class Connection {
 
   disconnected(reason) {
     if (this.closed) return;
-    showBanner("Reconnecting… Your messages are kept and will be sent when we're back.");
+    const drainWait = this.drainWait;
+    this.drainWait = undefined;
+    const restarting = reason === "io server disconnect" && drainWait >= 0;
+    const wait = restarting ? Math.min(drainWait, MAX_DRAIN_WAIT_S) : SERVER_CLOSED_RETRY_S;
+    showBanner(restarting
+      ? `peerchat is restarting. Reconnecting in ${Math.ceil(wait)} s… Your messages are kept and will be sent when we're back.`
+      : "Reconnecting… Your messages are kept and will be sent when we're back.");
     this.dispatch("connection:down", { reason });
     // The server closed us on purpose (a restart, or a token that no longer works): try again later;
     // a refused token then ends in refused() below.
-    if (reason === "io server disconnect") setTimeout(() => this.retryNow(), 2000);
+    if (reason === "io server disconnect") setTimeout(() => this.retryNow(), wait * 1000);
   }
 
   refused(error) {
