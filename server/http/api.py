@@ -4,6 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..identity.accounts import address_key, do_create_peer, do_login
+from ..identity.sign_out import do_sign_out
 from ..rooms.erasure import do_delete_account
 from .auth import require_principal
 from .client_address import client_address
@@ -36,6 +37,12 @@ async def login(request: web.Request) -> web.Response:
     reply = await do_login(svc, username=body.get("username"), password=body.get("password"),
                            address_hash=_address(request))
     return web.json_response(reply)
+
+
+@routes.post("/api/logout")
+async def logout(request: web.Request) -> web.Response:
+    await do_sign_out(request.app[SERVICES], actor=await require_principal(request))
+    return web.json_response({"signed_out": True})
 
 
 @routes.delete("/api/me")

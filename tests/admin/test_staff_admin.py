@@ -127,3 +127,24 @@ async def test_a_role_change_or_password_reset_closes_sockets_on_every_process(m
     await until_disconnected(again)
     with pytest.raises(socketio.exceptions.ConnectionError):
         await second.connect(mod_token)
+
+
+async def test_signing_out_ends_every_session_of_that_person_on_every_process(make_server: ServerFactory) -> None:
+    first = await make_server()
+    second = await make_server()
+    mod_token = await staff_token(first, "mia", Role.MODERATOR)
+    here = await first.connect(mod_token)
+    there = await second.connect(mod_token)
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    assert (await first.post("/api/logout", None))[0] == 401
+    status, body = await first.post("/api/logout", None, headers={"Authorization": f"Bearer {mod_token}"})
+    assert status == 200 and body == {"signed_out": True}
+    await until_disconnected(here)
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    await until_disconnected(there)
+    for server in (first, second):
+        assert (await call(server, "GET", "/api/sessions", None, mod_token))[0] == 401
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await server.connect(mod_token)
+    assert (await first.post("/api/login", {"username": "mia", "password": PASSWORD}))[0] == 200

@@ -46,6 +46,22 @@ async def test_staff_sign_in_opens_their_views(pages: Pages) -> None:
     pages.assert_clean()
 
 
+async def test_signing_out_revokes_the_token_and_closes_the_staff_views(pages: Pages) -> None:
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
+    token = await mod.evaluate("JSON.parse(sessionStorage.getItem('peerchat.session')).token")
+    await mod.get_by_role("button", name="Sign out").click()
+    await expect(mod.get_by_text("You're signed out, in every tab and on every device you used.")).to_be_visible()
+    await expect(mod.get_by_label("Username")).to_be_visible()
+    await expect(mod.get_by_role("button", name="Sign out")).to_be_hidden()
+    assert await mod.evaluate("sessionStorage.getItem('peerchat.session')") is None
+    status, body = await pages.server.post("/api/logout", None, headers={"Authorization": f"Bearer {token}"})
+    assert status == 401 and body["error"]["code"] == "unauthorized"
+    await mod.goto(pages.server.url + "/#/moderate")
+    await expect(mod.get_by_role("heading", name="Review queue")).to_be_hidden()
+    pages.assert_clean()
+
+
 async def test_a_crisis_message_reaches_the_moderator_live_who_removes_another_message(pages: Pages) -> None:
     mod = await pages.staff("moderator", "mira")
     await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()

@@ -1,9 +1,10 @@
 // Boot: the app context every view gets, the hash router, the crisis dialog and the skip link.
 import "./styles.css";
-import { clearSession, currentSession, saveSession } from "./session.js";
+import { clearSession, currentSession, isStaff, saveSession } from "./session.js";
 import { Connection } from "./connection.js";
 import { PUSH } from "./events.js";
 import { openCrisisHelp } from "./crisis.js";
+import { api } from "./api.js";
 import { landingView } from "./views/landing.js";
 import { directoryView } from "./views/directory.js";
 import { joinView } from "./views/join.js";
@@ -42,6 +43,18 @@ export const app = {
     this.signOut();
     this.session = saveSession(reply);
     return this.session;
+  },
+
+  // Revokes the token on the server (every tab and device), not only this tab's copy of it.
+  async signOutEverywhere() {
+    const token = this.session?.token;
+    const staff = isStaff(this.session);
+    if (token) await api.post("/api/logout", undefined, token).catch(() => {});
+    this.signOut();
+    this.flash = "You're signed out, in every tab and on every device you used.";
+    const next = staff ? "/staff" : "/rooms";
+    if (location.hash === `#${next}`) render();
+    else this.go(next);
   },
 
   signOut() {
@@ -83,6 +96,7 @@ function render() {
   if (cleanup) cleanup();
   cleanup = null;
   main.replaceChildren();
+  document.getElementById("sign-out").hidden = !app.session;
   const [pattern, view] = ROUTES.find(([re]) => re.test(path)) || ROUTES[0];
   const params = path.match(pattern)?.slice(1) || [];
   cleanup = view(main, app, ...params) || null;
@@ -91,6 +105,7 @@ function render() {
 }
 
 document.getElementById("crisis-open").addEventListener("click", openCrisisHelp);
+document.getElementById("sign-out").addEventListener("click", () => app.signOutEverywhere());
 document.getElementById("skip-link").addEventListener("click", (event) => {
   event.preventDefault();
   document.getElementById("main").focus();

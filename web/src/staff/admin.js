@@ -43,8 +43,7 @@ export function adminView(main, app, initial = "rooms") {
 
   main.append(h("div", { class: "page-head" },
     h("h1", {}, "Administration"),
-    h("div", {}, h("a", { class: "button secondary", href: "#/moderate" }, "Review queue"),
-      h("button", { type: "button", class: "secondary", onclick: () => { app.signOut(); app.go("/staff"); } }, "Sign out"))),
+    h("div", {}, h("a", { class: "button secondary", href: "#/moderate" }, "Review queue"))),
   h("p", { class: "meta" }, `Signed in as ${app.session.user.pseudonym} (admin). Every change here is live at once and recorded under Changes.`),
   tablist, ...panels);
 

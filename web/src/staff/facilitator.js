@@ -14,8 +14,7 @@ export function facilitatorView(main, app) {
   const token = app.session.token;
   const list = h("ul", { class: "session-list", "aria-busy": "true" });
   const status = h("div", { role: "status" });
-  main.append(h("div", { class: "page-head" }, h("h1", {}, "Your sessions"),
-    h("button", { type: "button", class: "secondary", onclick: () => { app.signOut(); app.go("/staff"); } }, "Sign out")),
+  main.append(h("div", { class: "page-head" }, h("h1", {}, "Your sessions")),
   h("p", { class: "meta" }, `Signed in as ${me.pseudonym}. Open a session to wait in its lobby, start it and guide it.`),
   status, list);
   let alive = true;

@@ -25,7 +25,7 @@ export function loginView(main, app) {
     flash ? noticeBox(flash) : null,
     signedIn ? h("p", {}, `You are signed in as ${app.session.user.pseudonym}. `,
       h("a", { href: `#${homeFor(app.session.user.role)}` }, "Continue"), " or ",
-      h("button", { type: "button", class: "link-button", onclick: () => { app.signOut(); app.go("/staff"); } }, "sign out"),
+      h("button", { type: "button", class: "link-button", onclick: () => app.signOutEverywhere() }, "sign out"),
       ".") : null,
     form);
   form.addEventListener("submit", async (event) => {

@@ -45,7 +45,7 @@ export function moderatorView(main, app) {
   });
   main.append(h("div", { class: "page-head" },
     h("h1", {}, "Review queue"),
-    h("div", {}, sound, h("button", { type: "button", class: "secondary", onclick: () => { app.signOut(); app.go("/staff"); } }, "Sign out"))),
+    h("div", {}, sound)),
   h("p", { class: "meta" }, h("span", {}, `Signed in as ${me.pseudonym} (${me.role}). Crisis items come first.`), online),
   h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity),
   alertBox, status, support.element, list, empty, more);
