@@ -77,6 +77,7 @@ class Settings:
     redis_prefix: str = "peerchat"
     rate_limit_fallback: float = 0.5
     max_backlog: int = 1000
+    max_connections_per_user: int = 5
     resume_max: int = 500
     shutdown_drain: float = 2.0
     shutdown_timeout: float = 20.0
@@ -194,6 +195,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_prefix=env.get("PEERCHAT_REDIS_PREFIX", base.redis_prefix),
         rate_limit_fallback=_float(env, "PEERCHAT_RATE_LIMIT_FALLBACK", base.rate_limit_fallback, 0.01, 1.0),
         max_backlog=_int(env, "PEERCHAT_MAX_BACKLOG", base.max_backlog, 10, 1_000_000),
+        max_connections_per_user=_int(env, "PEERCHAT_MAX_CONNECTIONS_PER_USER", base.max_connections_per_user,
+                                      1, 1000),
         resume_max=_int(env, "PEERCHAT_RESUME_MAX", base.resume_max, 1, 100_000),
         shutdown_drain=_float(env, "PEERCHAT_SHUTDOWN_DRAIN", base.shutdown_drain, 0.0, 300.0),
         shutdown_timeout=_float(env, "PEERCHAT_SHUTDOWN_TIMEOUT", base.shutdown_timeout, 1.0, 600.0),

@@ -1,6 +1,8 @@
 """Connecting: tokens are required and checked, origins are restricted."""
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import socketio
 
@@ -40,6 +42,23 @@ async def test_expired_token_is_refused(server: RunningServer) -> None:
 async def test_valid_token_connects(server: RunningServer) -> None:
     client = await server.peer()
     assert client.sio.connected
+
+
+async def test_one_person_holds_a_bounded_number_of_connections(server: RunningServer) -> None:
+    token = await server.peer_token()
+    limit = server.services.settings.max_connections_per_user
+    assert limit == 5
+    held = [await server.connect(token) for _ in range(limit)]
+    error = await _refusal(server, token)
+    assert error["data"]["code"] == "rate_limited" and error["data"]["retry_after"] > 0  # type: ignore[index]
+    assert "connections open" in error["message"]  # type: ignore[index]
+    assert (await server.peer()).sio.connected  # other people are not affected
+    await held[0].close()
+    for _ in range(100):  # a closed tab frees its place once the server has seen it go
+        if len(server.services.online.principals()) == limit:  # this person's other four, and the other peer
+            break
+        await asyncio.sleep(0.02)
+    assert (await server.connect(token)).sio.connected
 
 
 async def test_foreign_origin_is_refused_and_allowed_origin_accepted(server: RunningServer) -> None:
