@@ -6,7 +6,7 @@ import contextlib
 import logging
 from typing import AsyncIterator, Awaitable, Callable
 
-from .metrics import JOB_RUNS
+from .metrics import JOB_FAILURES, JOB_LAST_SUCCESS, JOB_RUNS
 
 log = logging.getLogger("peerchat.jobs")
 
@@ -18,7 +18,7 @@ def always() -> bool:
 
 
 async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]], runs_here: Gate) -> None:
-    runs = JOB_RUNS.labels(job=name)
+    runs, failures, succeeded = (metric.labels(job=name) for metric in (JOB_RUNS, JOB_FAILURES, JOB_LAST_SUCCESS))
     while True:
         await asyncio.sleep(interval)
         if not runs_here():
@@ -27,7 +27,10 @@ async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]]
         try:
             await job()
         except Exception:
+            failures.inc()
             log.exception("job_failed job=%s", name)
+        else:
+            succeeded.set_to_current_time()
 
 
 @contextlib.asynccontextmanager

@@ -29,6 +29,9 @@ REDIS_UP = Gauge("peerchat_redis_up", "1 while this process reaches Redis (absen
 REDIS_PUBLISH_FAILURES = Counter("peerchat_redis_publish_failures_total",
                                  "Cross-process fan-out packets Redis did not accept")
 JOB_RUNS = Counter("peerchat_job_runs_total", "Periodic job runs started by this process", ["job"])
+JOB_FAILURES = Counter("peerchat_job_failures_total", "Periodic job runs that raised (see the log)", ["job"])
+JOB_LAST_SUCCESS = Gauge("peerchat_job_last_success_timestamp_seconds",
+                         "When a run of the job last finished without error in this process (Unix time)", ["job"])
 JOBS_LEADER = Gauge("peerchat_jobs_leader", "1 while this process runs the once-per-deployment jobs (it holds "
                     "the lease, or has no Redis to share one)")
 SLOW_CLIENTS = Counter("peerchat_slow_clients_disconnected_total",
