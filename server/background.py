@@ -18,7 +18,8 @@ def always() -> bool:
 
 
 async def _loop(name: str, interval: float, job: Callable[[], Awaitable[object]], runs_here: Gate) -> None:
-    runs, failures, succeeded = (metric.labels(job=name) for metric in (JOB_RUNS, JOB_FAILURES, JOB_LAST_SUCCESS))
+    runs, failures = JOB_RUNS.labels(job=name), JOB_FAILURES.labels(job=name)
+    succeeded = JOB_LAST_SUCCESS.labels(job=name)
     while True:
         await asyncio.sleep(interval)
         if not runs_here():
