@@ -9,6 +9,7 @@ from typing import Any, Awaitable, Callable
 from aiohttp import web
 
 from ..errors import DomainError, ErrorCode
+from ..metrics import RATE_LIMITED
 from ..unicode_text import NOT_UNICODE, lone_surrogate_in
 
 log = logging.getLogger("peerchat.http")
@@ -35,6 +36,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         response = await handler(request)
     except DomainError as error:
+        if error.code is ErrorCode.RATE_LIMITED:
+            resource = request.match_info.route.resource
+            RATE_LIMITED.labels(action=f"{request.method} {resource.canonical if resource else request.path}").inc()
         response = error_response(error)
     except web.HTTPException as exc:
         if exc.status < 400:
