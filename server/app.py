@@ -59,6 +59,8 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         watchdog = asyncio.create_task(watch_backlogs(sio, settings.max_backlog))
         if settings.secret_key_generated:
             log.warning("secret_key_generated tokens will not survive a restart; set PEERCHAT_SECRET_KEY")
+        if settings.redis_without_password:
+            log.warning("redis_without_password set a password (requirepass) and put it in PEERCHAT_REDIS_URL")
         yield
         watchdog.cancel()
         await asyncio.gather(watchdog, return_exceptions=True)

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Callable, Mapping, TypeVar
 
 from .moderation.ratelimit import RateLimit
@@ -82,6 +83,14 @@ class Settings:
     shutdown_drain: float = 2.0
     shutdown_timeout: float = 20.0
     admin_ui_password: str | None = field(default=None, repr=False)
+
+    @property
+    def redis_without_password(self) -> bool:
+        """Redis on another host with no password: whoever reaches it reads and injects every room's traffic."""
+        if not self.redis_url:
+            return False
+        parsed = urlsplit(self.redis_url)
+        return not parsed.password and parsed.hostname not in (None, "127.0.0.1", "localhost", "::1")
 
     @property
     def origins(self) -> list[str]:

@@ -44,3 +44,12 @@ def test_trusted_proxies_and_log_level_are_parsed() -> None:
                               "PEERCHAT_LOG_LEVEL": "debug"})
     assert [str(n) for n in settings.trusted_proxies] == ["172.28.0.0/24", "10.0.0.5/32", "fd00::/8"]
     assert settings.log_level == "DEBUG" and load_settings({}).trusted_proxies == ()
+
+
+@pytest.mark.parametrize("url, exposed", [
+    ("redis://10.0.0.7:6379/0", True), ("redis://:secret@10.0.0.7:6379/0", False),
+    ("redis://127.0.0.1:6379/0", False), ("redis://localhost/1", False), ("rediss://user:pw@cache.example:6380", False),
+])
+def test_redis_on_another_host_without_a_password_is_noticed(url: str, exposed: bool) -> None:
+    settings = load_settings({"PEERCHAT_REDIS_URL": url, "PEERCHAT_SECRET_KEY": "k" * 32})
+    assert settings.redis_without_password is exposed
