@@ -6,7 +6,9 @@ import logging
 from ..broadcast import room_topic, user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..moderation.live_config import STAFF
 from ..services import Services
+from ..storage.admin import ConfigVersionStore
 from ..storage.messages import MessageStore
 from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
@@ -46,6 +48,7 @@ async def do_delete_account(svc: Services, *, actor: Principal, asking_sid: str 
         await reviews.reassign_subject(actor.user_id, placeholder)
         slugs = {room_id: await RoomStore(tx.session).slug_of(room_id) or "" for room_id, _, _ in erased}
         await users.delete(actor.user_id)
+        await ConfigVersionStore(tx.session).bump(STAFF)  # other processes close their connections of it
 
         async def announce() -> None:
             for room_id, message_id, seq in erased:

@@ -1,6 +1,7 @@
 """Each room's confidentiality rules are enforced by the server, not only displayed."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -8,10 +9,11 @@ from sqlalchemy import select
 
 from server.identity.accounts import address_key, do_create_staff
 from server.identity.roles import Role
+from server.jobs import refresh_live_config
 from server.rooms.retention import JOB_NAME, do_purge_expired
 from server.storage.jobs import JobStore
 from server.storage.models import Message
-from tests.harness import Client, RunningServer
+from tests.harness import Client, RunningServer, ServerFactory
 
 DAY = 86_400
 
@@ -196,6 +198,24 @@ async def test_account_delete_event_needs_confirmation(server: RunningServer) ->
     ada = await server.joined_peer()
     assert (await ada.call("account:delete", {}))["error"]["code"] == "invalid"
     assert (await ada.call("account:delete", {"confirm": True})) == {"ok": True, "messages_deleted": 0}
+
+
+async def test_a_deleted_account_is_disconnected_on_every_process(make_server: ServerFactory) -> None:
+    first = await make_server()
+    second = await make_server()
+    token = await first.peer_token()
+    there = await second.connect(token)
+    assert (await there.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    here = await first.connect(token)
+    assert (await here.call("account:delete", {"confirm": True}))["ok"]
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    for _ in range(40):
+        if not there.sio.connected:
+            break
+        await asyncio.sleep(0.05)
+    assert not there.sio.connected
 
 
 def test_address_keys_hide_addresses_and_rotate_daily() -> None:
