@@ -23,8 +23,9 @@ from .background import always, periodic
 from .identity.staff import close_outdated_here
 from .metrics import JOBS_LEADER
 from .moderation.escalation import escalate_unclaimed, release_abandoned_claims
-from .moderation.live_config import KICKS, STAFF
+from .moderation.live_config import KICKS, ROOMS, STAFF
 from .moderation.people import remove_kicked_here
+from .rooms.membership import remove_other_band_here
 from .rooms.retention import do_purge_expired
 from .rooms.sessions.lifecycle import run_session_tick
 from .services import Services
@@ -40,6 +41,8 @@ async def refresh_live_config(svc: Services) -> None:
         await close_outdated_here(svc)
     if KICKS in changed:
         await remove_kicked_here(svc)
+    if ROOMS in changed:
+        await remove_other_band_here(svc)
 
 
 @contextlib.asynccontextmanager

@@ -19,12 +19,15 @@ from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..identity.staff import check_admin
+from ..moderation.live_config import ROOMS
 from ..services import Services
+from ..storage.admin import ConfigVersionStore
 from ..storage.models import Room
 from ..storage.rooms import RoomStore
 from .access import check_room
 from .admin_audit import record_admin_change
 from .age_bands import AgeBand, audience_topic, check_age_band, default_rules
+from .membership import remove_other_band_here
 from .policy import RoomRules
 from .policy_changes import MAX_AGREEMENT_CHARS
 from .shapes import room_shape
@@ -141,6 +144,10 @@ async def do_edit_room(svc: Services, *, actor: Principal, slug: str, body: Mapp
         if after != before:
             record_admin_change(tx, actor, "room.edit", f"room:{slug}", before, after, at=svc.clock.now())
             tx.after_commit(lambda: _announce(svc, room, bands | {room.age_band}, "updated"))
+        if room.age_band not in bands:
+            # Peers of the old band leave it: here at once, on every other process at its next look.
+            await ConfigVersionStore(tx.session).bump(ROOMS)
+            tx.after_commit(lambda: remove_other_band_here(svc))
     log.info("room_edited room=%s actor=%s fields=%s", slug, actor.user_id, ",".join(sorted(body)))
     return after
 

@@ -12,7 +12,7 @@ from ..storage.messages import MessageStore
 from ..storage.models import Membership
 from ..storage.rooms import RoomStore
 from .access import check_room
-from .age_bands import check_room_band
+from .age_bands import can_see_room, check_room_band
 from .history import visible_since
 from .policy import RoomRules
 from .presence import Present
@@ -87,6 +87,25 @@ async def do_leave_all(svc: Services, *, actor: Principal, sid: str) -> None:
     svc.presence.forget_sid(sid)
     for room_id in room_ids:
         await _leave(svc, room_id, svc.presence.slug_of(room_id), actor, sid)
+
+
+async def remove_other_band_here(svc: Services) -> None:
+    """After a room's age band changed anywhere: take this process's peers of the other band out of it and
+    tell them why, so that a room made for teens keeps no adult in it, nor the other way round."""
+    local = svc.presence.local_members()
+    if not local:
+        return
+    async with svc.db.read() as session:
+        rooms = {room.id: room for room in await RoomStore(session).all_rooms()}
+    for room_id, present in local:
+        room = rooms.get(room_id)
+        if room is None or can_see_room(present.principal, room):
+            continue
+        notice = {"room": room.slug, "message": f"{room.name} is now for a different age group, so you have "
+                  "left it. Your other rooms are as they were."}
+        for sid in svc.presence.sids_of(room_id, present.principal.user_id):
+            await svc.broadcaster.publish(sid, "room:removed", notice)  # every connection is a topic of its own
+        await remove_member(svc, room_id=room_id, user_id=present.principal.user_id)
 
 
 async def remove_member(svc: Services, *, room_id: str, user_id: str) -> bool:

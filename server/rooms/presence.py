@@ -87,3 +87,7 @@ class Presence:
 
     def members(self, room_id: str) -> list[Present]:
         return [self._who[(room_id, uid)] for uid in self._rooms.get(room_id, {})]
+
+    def local_members(self) -> list[tuple[str, Present]]:
+        """(room id, who) for everyone in a room through a connection of this process."""
+        return [(room_id, present) for (room_id, _user_id), present in self._who.items()]

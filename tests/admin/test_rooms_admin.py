@@ -1,12 +1,16 @@
 """Rooms made, changed and archived by admins over the API, live for connected clients; teen rooms apart."""
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from sqlalchemy import select
 
+from server.jobs import refresh_live_config
 from server.storage.admin_models import AdminChange
 from tests.admin.api import admin, call
 from tests.rooms import sessionkit
-from tests.harness import RunningServer
+from tests.harness import RunningServer, ServerFactory
 
 NEW_ROOM = {"slug": "new-dads", "name": "New dads", "description": "For fathers.", "agreement": "Be kind.",
             "capacity": 20, "listeners_allowed": False}
@@ -118,3 +122,41 @@ async def test_teen_rooms_pages_and_schedules_are_hidden_from_adults_and_the_pub
     assert {s["title"] for s in (await sessionkit.http(server, "GET", "/api/sessions", fran))[1]["sessions"]} == {
         "Teen circle", "Adult circle"}
     assert (await sessionkit.http(server, "GET", "/api/rooms/anxiety/policy", "not-a-token"))[0] == 401
+
+
+async def _teen(server: RunningServer, room: str) -> Any:
+    status, session = await server.post("/api/session", {"pseudonym": f"teen{len(server.services.online.principals())}",
+                                                         "age_band": "teens"})
+    assert status == 201
+    teen = await server.connect(session["token"])
+    assert (await teen.call("room:join", {"room": room, "accept_agreement": True}))["ok"]
+    return teen
+
+
+async def test_a_room_made_a_teen_room_keeps_no_adult_peer_on_any_process(make_server: ServerFactory) -> None:
+    first = await make_server()
+    second = await make_server()
+    token = await admin(first)
+    adult_here = await first.joined_peer("anxiety")
+    adult_there = await second.joined_peer("anxiety")
+    staff_here = await first.connect(token)
+    assert (await staff_here.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    await second.services.live.refresh(second.services.db, second.clock.now())
+    assert (await call(first, "PATCH", "/api/rooms/anxiety", {"age_band": "teens"}, token))[0] == 200
+    removed = await adult_here.wait_for("room:removed")
+    assert removed["room"] == "anxiety" and "different age group" in removed["message"]
+    # The other process takes its adult out at its next look at the counters.
+    second.clock.advance(1.0)
+    await refresh_live_config(second.services)
+    await adult_there.wait_for("room:removed")
+    for number, server in enumerate((first, second)):
+        teen = await _teen(server, "anxiety")
+        assert (await teen.call("message:send", {"room": "anxiety", "text": "I am 14 and scared",
+                                                 "client_msg_id": f"t{number}"}))["ok"]
+    await staff_here.wait_for("message:new", lambda m: m["text"] == "I am 14 and scared")
+    await asyncio.sleep(0.2)
+    for adult in (adult_here, adult_there):
+        assert not [m for m in adult.received("message:new") if "14" in m["text"]]
+        assert not [e for e in adult.received("member:joined") if e["member"]["pseudonym"].startswith("teen")]
+        assert (await adult.call("message:history", {"room": "anxiety"}))["error"]["code"] == "not_found"
+    assert staff_here.sio.connected and not staff_here.received("room:removed")
