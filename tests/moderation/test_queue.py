@@ -81,7 +81,8 @@ async def test_help_request_sends_resources_at_once_and_tops_the_queue(server: R
     await reporter.call("message:report", {"message_id": message["id"], "reason": "crisis"})
     asker, asker_id = await member(server)
     reply = await asker.call("help:request", {"room": "anxiety"})
-    assert reply["ok"] and reply["alerted"] is True
+    assert reply["ok"] and reply["alerted"] is True and reply["moderator_online"] is True
+    assert reply["message"].startswith("The moderators have been alerted and will reach out")
     text = " ".join(str(r) for r in reply["resources"])
     for needle in ("988", "findahelpline.com", "emergency"):  # the default locale is en-US
         assert needle in text
@@ -93,6 +94,17 @@ async def test_help_request_sends_resources_at_once_and_tops_the_queue(server: R
     again = await asker.call("help:request", {})
     assert again["ok"]
     await mod.wait_for("flag:updated", lambda e: e["item"]["kind"] == "help")
+
+
+async def test_help_with_no_moderator_online_promises_no_reply_and_points_to_help_now(server: RunningServer) -> None:
+    asker, _ = await member(server)
+    reply = await asker.call("help:request", {"room": "anxiety"})
+    assert reply["ok"] and reply["alerted"] is True and reply["moderator_online"] is False
+    assert "no moderator may be online right now" in reply["message"] and "will reach out" not in reply["message"]
+    assert "emergency" in reply["message"] and "988" in " ".join(str(r) for r in reply["resources"])
+    mod = await staff(server)  # the item waits for the first moderator who arrives
+    queue = await mod.call("mod:queue", {})
+    assert [i["kind"] for i in queue["items"]] == ["help"]
 
 
 async def test_help_request_with_an_unknown_room_still_alerts(server: RunningServer) -> None:
