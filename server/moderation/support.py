@@ -12,6 +12,7 @@ from ..broadcast import user_topic
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..identity.roles import can_moderate
 from ..rooms.messages import check_message_text
 from ..rooms.shapes import user_shape
 from ..services import Services
@@ -65,8 +66,12 @@ async def do_open_support(svc: Services, *, actor: Principal, user_id: str) -> d
 
 
 async def _conversation_of(store: SupportStore, actor: Principal, conversation_id: str) -> SupportConversation:
+    """The peer's side is theirs for good; the staff side only while they still moderate (a demoted moderator
+    no longer reads what a peer told the team)."""
     conversation = await store.get(conversation_id)
-    if conversation is None or actor.user_id not in (conversation.moderator_id, conversation.user_id):
+    as_peer = conversation is not None and actor.user_id == conversation.user_id
+    as_staff = conversation is not None and actor.user_id == conversation.moderator_id and can_moderate(actor.role)
+    if conversation is None or not (as_peer or as_staff):
         raise DomainError(ErrorCode.NOT_FOUND, "That conversation doesn't exist.", field="conversation_id")
     return conversation
 

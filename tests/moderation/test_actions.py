@@ -9,6 +9,7 @@ import socketio
 from server.identity.roles import Role
 from server.jobs import refresh_live_config
 from server.storage.rooms import RoomStore
+from server.storage.users import UserStore
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
@@ -185,6 +186,25 @@ async def test_kick_removes_the_person_on_every_process(make_server: ServerFacto
     second.clock.advance(1.0)
     await refresh_live_config(second.services)
     assert (await elsewhere.call("message:send", {"room": "anxiety", "text": "back", "client_msg_id": "b"}))["ok"]
+
+
+async def test_a_demoted_moderator_no_longer_reads_or_writes_their_support_conversations(
+        server: RunningServer) -> None:
+    mod_id, token = await staff_token(server, Role.MODERATOR, "molly")
+    mod = await server.connect(token)
+    peer, peer_id = await member(server, room=None)
+    conversation = (await mod.call("support:open", {"user_id": peer_id}))["conversation"]
+    assert (await peer.call("support:send", {"conversation_id": conversation["id"], "text": "I relapsed"}))["ok"]
+    admin = await staff(server, Role.ADMIN)
+    assert (await admin.call("mod:set_role", {"user_id": mod_id, "role": "facilitator"}))["ok"]
+    async with server.services.db.read() as session:
+        version = (await UserStore(session).get(mod_id)).token_version  # type: ignore[union-attr]
+    demoted = await server.connect(server.services.signer.issue(mod_id, version))
+    for event, payload in (("support:history", {"conversation_id": conversation["id"]}),
+                           ("support:send", {"conversation_id": conversation["id"], "text": "still here"})):
+        assert (await demoted.call(event, payload))["error"]["code"] == "not_found", event
+    history = await peer.call("support:history", {"conversation_id": conversation["id"]})
+    assert [m["text"] for m in history["messages"]] == ["I relapsed"]  # the peer keeps their side
 
 
 async def test_moderators_cannot_act_on_staff_at_their_level(server: RunningServer) -> None:
