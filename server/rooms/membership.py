@@ -11,7 +11,7 @@ from ..services import Services
 from ..storage.messages import MessageStore
 from ..storage.models import Membership
 from ..storage.rooms import RoomStore
-from .access import check_room
+from .access import check_room, check_visible_room
 from .age_bands import can_see_room, check_room_band
 from .history import visible_since
 from .policy import RoomRules
@@ -75,7 +75,7 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
 
 async def do_leave_room(svc: Services, *, actor: Principal, sid: str, room_slug: str) -> None:
     async with svc.db.read() as session:
-        room = await check_room(session, room_slug)
+        room = await check_visible_room(session, room_slug, actor)  # the other band's rooms answer as missing
     if not svc.presence.is_in(room.id, actor.user_id, sid):
         raise DomainError(ErrorCode.NOT_MEMBER, "You are not in that room.")
     await _leave(svc, room.id, room.slug, actor, sid)

@@ -85,6 +85,8 @@ async def test_teen_rooms_and_adult_rooms_never_see_each_others_peers(server: Ru
         "not_found"
     assert (await teen.call("room:join", {"room": "anxiety", "accept_agreement": True}))["error"]["code"] == \
         "not_found"
+    for room in ("anxiety", "no-such-room"):  # leaving says nothing about which adult rooms exist
+        assert (await teen.call("room:leave", {"room": room}))["error"]["code"] == "not_found"
     assert (await teen.call("room:join", {"room": "teen-talk", "accept_agreement": True}))["ok"]
     blocked = await teen.call("message:send", {"room": "teen-talk", "text": "fuck this", "client_msg_id": "t1"})
     assert blocked["decision"] == "block"
