@@ -22,7 +22,8 @@ routes = web.RouteTableDef()
 @routes.get("/api/rooms")
 async def rooms(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
-    return web.json_response({"rooms": await list_rooms(svc.db, svc.presence)})
+    viewer = await optional_principal(request)  # a teen's token lists teen rooms; no token, adults' rooms
+    return web.json_response({"rooms": await list_rooms(svc.db, svc.presence, viewer)})
 
 
 async def _room_and_privacy(request: web.Request) -> tuple[Room, RoomRules, list[PrivacyPoint]]:

@@ -80,6 +80,9 @@ async def test_teen_rooms_and_adult_rooms_never_see_each_others_peers(server: Ru
     teen = await server.connect(teen_session["token"])
     adult = await server.peer()
     assert [r["slug"] for r in (await teen.call("rooms:list"))["rooms"]] == ["teen-talk"]
+    status, listed = await sessionkit.http(server, "GET", "/api/rooms", teen_session["token"])
+    assert status == 200 and [r["slug"] for r in listed["rooms"]] == ["teen-talk"]
+    assert "teen-talk" not in [r["slug"] for r in (await sessionkit.http(server, "GET", "/api/rooms"))[1]["rooms"]]
     assert "teen-talk" not in [r["slug"] for r in (await adult.call("rooms:list"))["rooms"]]
     assert (await adult.call("room:join", {"room": "teen-talk", "accept_agreement": True}))["error"]["code"] == \
         "not_found"
