@@ -60,6 +60,15 @@ DEFAULT_ROOMS: tuple[RoomSeed, ...] = (
              "No sourcing, no glorifying use, no detailed descriptions of using; every path to recovery is "
              "respected.", listeners_allowed=False, capacity=30,
              rules=RoomRules(retention_days=7, history=HistoryVisibility.SINCE_JOINED, contact=ContactAction.HOLD)),
+    RoomSeed("trauma", "Trauma",
+             "For people living with the effects of trauma, recent or long ago, and finding their way through.",
+             "Share what you feel and what helps, not the details of what happened; start a hard post with a "
+             "content note. Nobody has to explain or prove their experience.",
+             rules=RoomRules(retention_days=14, history=HistoryVisibility.SINCE_JOINED)),
+    RoomSeed("relationships", "Relationships & divorce",
+             "For people going through a break-up, separation or divorce, or a hard time with a partner or family.",
+             "Talk about others without names or identifying details; if you are not safe at home, use the Get "
+             "help button."),
     RoomSeed("lgbtq", "LGBTQ+",
              "For lesbian, gay, bisexual, trans, queer and questioning people, and anyone exploring.",
              "Use the names and pronouns people give; never out anyone.",

@@ -9,7 +9,8 @@ async def test_rooms_list_shows_the_default_rooms(server: RunningServer) -> None
     reply = await ada.call("rooms:list", {})
     assert reply["ok"]
     slugs = [r["slug"] for r in reply["rooms"]]
-    assert slugs == ["check-in", "anxiety", "depression", "postpartum", "grief", "recovery", "lgbtq", "carers"]
+    assert slugs == ["check-in", "anxiety", "depression", "postpartum", "grief", "recovery", "trauma", "relationships",
+                     "lgbtq", "carers"]
     anxiety = reply["rooms"][1]
     assert set(anxiety) >= {"slug", "name", "description", "agreement", "online", "listeners_allowed", "capacity"}
     assert "not therapy" in anxiety["agreement"]
