@@ -6,10 +6,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ...errors import DomainError, ErrorCode
 from ...identity.principal import Principal
 from ...identity.roles import Role
+from ...services import Services
 from ...storage.models import Room
 from ...storage.session_models import GroupSession
 from ...storage.sessions import SessionStore
 from ..age_bands import can_see_room
+from .shapes import RoomReaders, nobody
 
 
 async def check_session(store: SessionStore, session_id: str, *, lock: bool = False) -> GroupSession:
@@ -29,6 +31,14 @@ async def visible_sessions(session: AsyncSession, rows: list[GroupSession],
 
 def can_control(row: GroupSession, actor: Principal) -> bool:
     return actor.role is Role.ADMIN or actor.user_id in row.facilitators
+
+
+def room_readers(svc: Services, viewer: Principal | None) -> RoomReaders:
+    """Whom a session counts as "in its room" when shown over HTTP (where a pinned room message's text is for
+    them alone): someone in the room now, on any process, or one who controls the session."""
+    if viewer is None:
+        return nobody
+    return lambda row: can_control(row, viewer) or svc.presence.anywhere(row.room_id, viewer.user_id)
 
 
 def check_can_control(row: GroupSession, actor: Principal) -> None:

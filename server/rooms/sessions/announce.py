@@ -8,7 +8,7 @@ from ...services import Services
 from ...storage.database import Transaction
 from ...storage.session_models import GroupSession, SessionEvent
 from ...storage.sessions import SessionStore
-from .shapes import describe_one
+from .shapes import describe_one, everyone
 
 
 def record(tx: Transaction, row: GroupSession, action: str, *, actor_id: str | None, now: float,
@@ -20,9 +20,10 @@ def record(tx: Transaction, row: GroupSession, action: str, *, actor_id: str | N
 
 
 async def queue_state(svc: Services, tx: Transaction, row: GroupSession) -> dict[str, Any]:
-    """Flush, shape the session as it now is, and send `session:state` to its room once committed."""
+    """Flush, shape the session as it now is, and send `session:state` to its room once committed (to the
+    people in the room, so with a pinned room message's text; every caller is in the room or controls it)."""
     await tx.session.flush()
-    shape = await describe_one(tx.session, row)
+    shape = await describe_one(tx.session, row, in_room=everyone)
     tx.after_commit(lambda: svc.broadcaster.publish(room_topic(row.room_id), "session:state", shape))
     return shape
 

@@ -87,6 +87,8 @@ async def _rounds(ctx: Context) -> None:
 
 
 async def _pin(ctx: Context) -> None:
+    """Pin the agenda (text written here, kept) or a room message (only its id is kept: shapes.py reads its
+    text when the session is shown, so a message deleted, removed or erased since is never shown again)."""
     text, message_id = (ctx.control.text or "").strip(), ctx.control.message
     if message_id:
         message = await ctx.tx.session.get(Message, message_id) if len(message_id) <= 32 else None
@@ -95,7 +97,8 @@ async def _pin(ctx: Context) -> None:
         text = message.text or ""
     if len(text) > MAX_PIN:
         raise DomainError(ErrorCode.INVALID, f"Pins can be up to {MAX_PIN} characters.", field="text")
-    ctx.set(pinned={"text": text, "message": message_id, "by": ctx.actor.pseudonym} if text else None)
+    pinned = {"message": message_id} if message_id else {"text": text, "message": None}
+    ctx.set(pinned={**pinned, "by": ctx.actor.pseudonym} if text else None)
 
 
 async def _turn(ctx: Context) -> None:

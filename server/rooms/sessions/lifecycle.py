@@ -78,12 +78,18 @@ async def _close(svc: Services, tx: Transaction, store: SessionStore, row: Group
     for user_id in await store.request_feedback(row.id):
         queue_personal(svc, tx, user_id, "session:feedback_request", form)
     if row.confidential:
-        erased = await store.delete_room_messages(row.room_id, row.opens_at, now)
-        record(tx, row, "transcript_deleted", actor_id=None, now=now, messages=erased)
-        room = await tx.session.get(Room, row.room_id)
-        notice = {"session": row.id, "room": room.slug if room else ""}
-        tx.after_commit(lambda: svc.broadcaster.publish(room_topic(row.room_id), "session:transcript_deleted",
-                                                        notice))
+        await erase_transcript(svc, tx, store, row, now)
+
+
+async def erase_transcript(svc: Services, tx: Transaction, store: SessionStore, row: GroupSession,
+                           now: float) -> None:
+    """A confidential session's transcript (the room's messages from the lobby opening until now) is erased
+    when it ends, or is cancelled after its lobby opened, and the room is told to clear them."""
+    erased = await store.delete_room_messages(row.room_id, row.opens_at, now)
+    record(tx, row, "transcript_deleted", actor_id=None, now=now, messages=erased)
+    room = await tx.session.get(Room, row.room_id)
+    notice = {"session": row.id, "room": room.slug if room else ""}
+    tx.after_commit(lambda: svc.broadcaster.publish(room_topic(row.room_id), "session:transcript_deleted", notice))
 
 
 async def _end_break(svc: Services, session_id: str, now: float) -> bool:

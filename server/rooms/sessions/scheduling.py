@@ -14,8 +14,10 @@ from ...storage.database import Database, Transaction
 from ...storage.session_models import GroupSession, SessionParticipant
 from ...storage.sessions import SessionStore
 from ..access import check_room, check_visible_room
-from .access import check_can_control, check_can_schedule, check_session, visible_sessions
+from .access import (can_control, check_can_control, check_can_schedule, check_session, room_readers,
+                     visible_sessions)
 from .announce import queue_state, record
+from .lifecycle import erase_transcript
 from .schedule import check_schedule_fields, occurrences
 from .shapes import NO_CONTROLS, describe, describe_one
 
@@ -110,7 +112,12 @@ async def do_update_session(svc: Services, *, actor: Principal, session_id: str,
 
 
 async def do_cancel_session(svc: Services, *, actor: Principal, session_id: str, series: bool) -> dict[str, Any]:
-    """Cancel one occurrence, or it and every later one of its series that has not started."""
+    """Cancel one occurrence, or (`series`) it and every later one of its series that has not started.
+
+    Only occurrences the actor may control are cancelled: a series cancel leaves later occurrences led by
+    other facilitators as they are, and then says how many it left in `skipped` (absent when none were).
+    An occurrence cancelled after its lobby opened that is confidential has its transcript erased, as at
+    its end (lifecycle.erase_transcript)."""
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
         store = SessionStore(tx.session)
@@ -118,17 +125,25 @@ async def do_cancel_session(svc: Services, *, actor: Principal, session_id: str,
         check_can_control(row, actor)
         if row.state not in ("scheduled", "open"):
             raise DomainError(ErrorCode.CONFLICT, "Live or finished sessions can't be cancelled; end it instead.")
-        targets = [r for r in await store.series(row.series_id) if r.start_at >= row.start_at] if series else [row]
+        later = [r for r in await store.series(row.series_id) if r.start_at >= row.start_at] if series else [row]
+        targets = [r for r in later if can_control(r, actor)]
+        skipped = sum(r.state in ("scheduled", "open") for r in later if not can_control(r, actor))
         cancelled = [await _cancel(svc, tx, store, target, actor, now) for target in targets]
-    return {"cancelled": [c for c in cancelled if c]}
+    reply: dict[str, Any] = {"cancelled": [c for c in cancelled if c]}
+    if skipped:
+        reply["skipped"] = skipped
+    return reply
 
 
 async def _cancel(svc: Services, tx: Transaction, store: SessionStore, row: GroupSession, actor: Principal,
                   now: float) -> str | None:
-    if not await store.transition(row.id, ("scheduled", "open"), "cancelled"):
+    was_open = await store.transition(row.id, ("open",), "cancelled")
+    if not was_open and not await store.transition(row.id, ("scheduled",), "cancelled"):
         return None
     fresh = await check_session(store, row.id)
     record(tx, fresh, "cancelled", actor_id=actor.user_id, now=now)
+    if was_open and fresh.confidential:
+        await erase_transcript(svc, tx, store, fresh, now)
     await queue_state(svc, tx, fresh)
     return fresh.id
 
@@ -137,6 +152,8 @@ async def do_rsvp(svc: Services, *, actor: Principal, session_id: str, going: bo
     async with svc.db.transaction() as tx:
         store = SessionStore(tx.session)
         row = await check_session(store, session_id)
+        if not await visible_sessions(tx.session, [row], actor):
+            raise DomainError(ErrorCode.NOT_FOUND, "That session doesn't exist.")
         if row.state not in ("scheduled", "open", "live"):
             raise DomainError(ErrorCode.SESSION_NOT_OPEN, "That session has finished or was cancelled.")
         person = await store.participant(row.id, actor.user_id)
@@ -146,7 +163,7 @@ async def do_rsvp(svc: Services, *, actor: Principal, session_id: str, going: bo
             store.add(person)
         person.rsvp = going
         await tx.session.flush()
-        return {"session": await describe_one(tx.session, row)}
+        return {"session": await describe_one(tx.session, row, in_room=room_readers(svc, actor))}
 
 
 async def list_sessions(svc: Services, *, viewer: Principal | None,
@@ -155,7 +172,7 @@ async def list_sessions(svc: Services, *, viewer: Principal | None,
     async with svc.db.read() as session:
         room_id = (await check_visible_room(session, room_slug, viewer)).id if room_slug is not None else None
         rows = await visible_sessions(session, await SessionStore(session).listed(room_id=room_id), viewer)
-        return await describe(session, rows)
+        return await describe(session, rows, in_room=room_readers(svc, viewer))
 
 
 async def get_session(svc: Services, session_id: str, *, viewer: Principal) -> dict[str, Any]:
@@ -163,7 +180,7 @@ async def get_session(svc: Services, session_id: str, *, viewer: Principal) -> d
         found = await visible_sessions(session, [await check_session(SessionStore(session), session_id)], viewer)
         if not found:
             raise DomainError(ErrorCode.NOT_FOUND, "That session doesn't exist.")
-        return await describe_one(session, found[0])
+        return await describe_one(session, found[0], in_room=room_readers(svc, viewer))
 
 
 async def next_session_by_room(db: Database) -> dict[str, dict[str, Any]]:
