@@ -38,7 +38,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except DomainError as error:
         if error.code is ErrorCode.RATE_LIMITED:
             resource = request.match_info.route.resource
-            RATE_LIMITED.labels(action=f"{request.method} {resource.canonical if resource else request.path}").inc()
+            RATE_LIMITED.labels(action=f"{request.method}:{resource.canonical if resource else request.path}").inc()
         response = error_response(error)
     except web.HTTPException as exc:
         if exc.status < 400:

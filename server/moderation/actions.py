@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..broadcast import room_topic, user_topic
+from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..identity.roles import Role
@@ -20,13 +20,11 @@ from ..storage.messages import MessageStore
 from ..storage.models import Message, Room, User
 from ..storage.review_models import ReviewItem
 from ..storage.rooms import RoomStore
+from ..storage.users import UserStore
 from .audit import record
-from .queue import act_on_item, check_moderator
+from .queue import act_on_item, check_moderator, notify
 
-
-async def notify(svc: Services, user_id: str, code: str, message: str, **extra: Any) -> None:
-    """A private notice to one person, on every process and every tab they have open."""
-    await svc.broadcaster.publish(user_topic(user_id), "notice", {"code": code, "message": message, **extra})
+HIDDEN_HELD = "Hidden: this room's rules let only admins read a held message."
 
 
 async def _message_of(tx: Transaction, item: ReviewItem, message_id: str | None) -> tuple[Message, Room]:
@@ -66,19 +64,33 @@ async def do_remove_message(svc: Services, *, actor: Principal, item_id: str, ve
 
 
 async def do_approve_message(svc: Services, *, actor: Principal, item_id: str, version: int) -> dict[str, Any]:
-    """Release a held message: it takes the room's next sequence number and is delivered like any other."""
+    """Release a held message: it takes the room's next sequence number and is delivered like any other.
+
+    Approval posts what the person typed (not the edited text the queue also shows), so only someone
+    the room's held_originals rule lets read it may approve: nobody should post words they have not
+    read, and posting the edited text instead would still publish unread words (a flood hold's text is
+    the original). A moderator in an admins-only room gets `forbidden` and can remove the message or
+    resolve the item (the message is then not posted and its author is told). In a room that stores no
+    messages the text goes out live only; the row keeps no text, like any live-only message."""
     async def approve(tx: Transaction, item: ReviewItem) -> dict[str, Any]:
         if item.target_type != "message":
             raise DomainError(ErrorCode.INVALID, "Only held messages can be approved.", field="item_id")
         message, room = await _message_of(tx, item, None)
         if message.status != "held":
             raise DomainError(ErrorCode.INVALID, "Only held messages can be approved.", field="item_id")
+        if not can_read_held(actor.role, room):
+            raise DomainError(ErrorCode.FORBIDDEN, "Only an admin can approve this message: this room's rules "
+                              "let only admins read held messages, and nobody should post words they haven't "
+                              "read. You can remove it, or resolve the item (it won't be posted, and its "
+                              "author will be told).")
         message.seq = await RoomStore(tx.session).next_seq(room.id)
         # Approval says what was typed is fine to share: deliver it as written, and keep no second copy.
-        message.status, message.text, message.original = "visible", message.original or message.text, None
+        typed = message.original or message.text
+        stores = RoomRules.from_json(room.policy).stores_messages
+        message.status, message.text, message.original = "visible", typed if stores else None, None
         sender = await tx.session.get(User, message.sender_id)
         assert sender is not None
-        delivered = message_shape(message, user_shape(sender), room.slug)
+        delivered = {**message_shape(message, user_shape(sender), room.slug), "text": typed}
         tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", delivered))
         tx.after_commit(lambda: notify(svc, message.sender_id, "message_approved", "A moderator approved your "
                                        f"message in {room.name}; everyone can see it now.",
@@ -95,8 +107,18 @@ async def do_warn(svc: Services, *, actor: Principal, item_id: str, version: int
         raise DomainError(ErrorCode.INVALID, "Write the warning (up to 500 characters).", field="note")
 
     async def warn(tx: Transaction, item: ReviewItem) -> None:
-        tx.after_commit(lambda: notify(svc, item.subject_id, "moderator_warning", text))
+        await subject_below(tx, actor, item)
+        subject_id = item.subject_id
+        tx.after_commit(lambda: notify(svc, subject_id, "moderator_warning", text))
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="warn", change=warn)
+
+
+async def subject_below(tx: Transaction, actor: Principal, item: ReviewItem) -> User:
+    """The item's subject, if below the actor's role: staff warn, mute, kick or ban only people below them."""
+    subject = await UserStore(tx.session).get(item.subject_id)
+    if subject is None or Role(subject.role).level >= actor.role.level:
+        raise DomainError(ErrorCode.FORBIDDEN, "You can only act on people below your own role.")
+    return subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +136,9 @@ def can_read_held(role: Role, room: Room) -> bool:
 
 
 async def get_context(svc: Services, *, actor: Principal, request: ContextRequest) -> dict[str, Any]:
-    """The message and its neighbours, for a moderator; every read (and any held text) is audited."""
+    """The message and its neighbours, for a moderator; every read (and any held text) is audited. A held
+    message's text is shown only to those the room's held_originals rule lets read it; `original` (what
+    was typed) sits beside `text` (what the room would see) so the moderator sees what approval posts."""
     check_moderator(actor)
     if not (0 <= request.before <= 50 and 0 <= request.after <= 50):
         raise DomainError(ErrorCode.INVALID, "before and after are 0 to 50.", field="before")
@@ -131,7 +155,11 @@ async def get_context(svc: Services, *, actor: Principal, request: ContextReques
         record(tx.session, actor=actor, action="context.read", target_type="message", target_id=message.id,
                now=now, room_id=room.id, before=len(earlier), after=len(later))
         shown = message_shape(message, user_shape(sender), room.slug)
-        if message.original and can_read_held(actor.role, room):
+        readable = can_read_held(actor.role, room)
+        if message.status == "held" and not readable:
+            # A held message's text may be all of what was typed (a flood hold), so it is hidden too.
+            shown["text"], shown["hidden"] = None, HIDDEN_HELD
+        if message.original and readable:
             shown["original"] = message.original
             record(tx.session, actor=actor, action="held.read" if message.status == "held" else "original.read",
                    target_type="message", target_id=message.id, now=now, room_id=room.id)

@@ -19,25 +19,17 @@ from ..services import Services
 from ..storage.admin import ConfigVersionStore
 from ..storage.audit import AuditQuery, AuditStore
 from ..storage.database import Transaction
-from ..storage.models import Room, User
+from ..storage.models import Room
 from ..storage.review_models import Mute, ReviewItem
 from ..storage.sanctions import SanctionStore
 from ..storage.users import UserStore
-from .actions import notify
+from .actions import subject_below
 from .audit import record
 from .live_config import KICKS, STAFF
-from .queue import act_on_item
+from .queue import act_on_item, notify
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
 KICK_LOOKBACK_SECONDS = 60.0
-
-
-async def _subject_below(tx: Transaction, actor: Principal, item: ReviewItem) -> User:
-    subject = await UserStore(tx.session).get(item.subject_id)
-    assert subject is not None
-    if Role(subject.role).level >= actor.role.level:
-        raise DomainError(ErrorCode.FORBIDDEN, "You can only act on people below your own role.")
-    return subject
 
 
 async def end_sessions(svc: Services, user_id: str, code: str, message: str) -> None:
@@ -52,7 +44,7 @@ async def do_mute(svc: Services, *, actor: Principal, item_id: str, version: int
         raise DomainError(ErrorCode.INVALID, f"Mutes last 1 to {MAX_MUTE_MINUTES} minutes.", field="minutes")
 
     async def mute(tx: Transaction, item: ReviewItem) -> dict[str, Any]:
-        subject = await _subject_below(tx, actor, item)
+        subject = await subject_below(tx, actor, item)
         if not everywhere and item.room_id is None:
             raise DomainError(ErrorCode.INVALID, "This item has no room: mute everywhere instead.",
                               field="everywhere")
@@ -74,7 +66,7 @@ async def do_mute(svc: Services, *, actor: Principal, item_id: str, version: int
 async def do_kick(svc: Services, *, actor: Principal, item_id: str, version: int) -> dict[str, Any]:
     """Take the person out of the item's room (they may rejoin; mute them to keep them quiet)."""
     async def kick(tx: Transaction, item: ReviewItem) -> dict[str, Any]:
-        subject = await _subject_below(tx, actor, item)
+        subject = await subject_below(tx, actor, item)
         room = await tx.session.get(Room, item.room_id) if item.room_id else None
         if room is None:
             raise DomainError(ErrorCode.INVALID, "This item has no room to remove the person from.",
@@ -114,7 +106,7 @@ async def remove_kicked_here(svc: Services) -> None:
 
 async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int) -> dict[str, Any]:
     async def ban(tx: Transaction, item: ReviewItem) -> dict[str, Any]:
-        subject = await _subject_below(tx, actor, item)
+        subject = await subject_below(tx, actor, item)
         if subject.deactivated_at is not None:
             raise DomainError(ErrorCode.INVALID, "That account is already closed.", field="item_id")
         subject.deactivated_at = svc.clock.now()

@@ -12,13 +12,14 @@ from typing import Any, Awaitable, Callable
 
 import orjson
 
+from ..broadcast import user_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..identity.roles import Role, can_moderate
 from ..services import Services
 from ..storage.database import Transaction
 from ..storage.review import OPEN, QueueKey, ReviewStore, queue_key
-from ..storage.models import Message
+from ..storage.models import Message, Room
 from ..storage.review_models import ReviewItem
 from ..storage.rooms import RoomStore
 from .audit import record
@@ -31,6 +32,8 @@ log = logging.getLogger("peerchat.moderation")
 MODERATORS_TOPIC = "moderators"
 STATUSES = ("open", "pending", "claimed", "resolved")
 OUTCOMES = ("actioned", "no_action", "dismissed")
+# A held message whose review ended without approval: never posted, its text gone from the room's view.
+DECLINED = "declined"
 ItemChange = Callable[[Transaction, ReviewItem], Awaitable[dict[str, Any] | None]]
 
 
@@ -46,6 +49,11 @@ class Signal:
     source: str
     reporter_id: str | None
     reason: str
+
+
+async def notify(svc: Services, user_id: str, code: str, message: str, **extra: Any) -> None:
+    """A private notice to one person, on every process and every tab they have open."""
+    await svc.broadcaster.publish(user_topic(user_id), "notice", {"code": code, "message": message, **extra})
 
 
 def check_moderator(actor: Principal) -> None:
@@ -218,13 +226,36 @@ async def do_release(svc: Services, *, actor: Principal, item_id: str, version: 
 
 async def do_resolve(svc: Services, *, actor: Principal, item_id: str, version: int, outcome: str,
                      note: str) -> dict[str, Any]:
+    """Close the item; a message still held is then declined (see _decline_if_held) and the reply says so."""
     if outcome not in OUTCOMES:
         raise DomainError(ErrorCode.INVALID, f"outcome is one of {', '.join(OUTCOMES)}.", field="outcome")
     if len(note) > 1000:
         raise DomainError(ErrorCode.INVALID, "Notes can be up to 1000 characters.", field="note")
 
-    async def resolve(_tx: Transaction, item: ReviewItem) -> None:
+    async def resolve(tx: Transaction, item: ReviewItem) -> dict[str, Any] | None:
         item.status, item.outcome, item.note = "resolved", outcome, note or None
         item.resolved_by, item.resolved_at = actor.user_id, svc.clock.now()
+        return await _decline_if_held(tx, svc, item)
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="resolve",
                              change=resolve, outcome=outcome)
+
+
+async def _decline_if_held(tx: Transaction, svc: Services, item: ReviewItem) -> dict[str, Any] | None:
+    """A review that ends without approval means the held message is not posted. Without this it stayed
+    `held` for ever (never purged, its author never told). The room never sees its text again; the
+    review's copy stays in `original` (readable under the room's held_originals rule) until retention
+    purges it, moderation retention after resolution. The author is told, kindly, what happened."""
+    if item.target_type != "message":
+        return None
+    message = await tx.session.get(Message, item.target_id)
+    if message is None or message.status != "held":
+        return None
+    room = await tx.session.get(Room, message.room_id)
+    assert room is not None
+    message.status, message.original, message.text = DECLINED, message.original or message.text, None
+    sender_id, told = message.sender_id, {"room": room.slug, "message_id": message.id}
+    sentence = (f"A moderator has looked at your message in {room.name} that was waiting for review, and it "
+                "won't be posted. Nobody else in the room saw it. You're very welcome to keep talking: what you "
+                "have to say matters.")
+    tx.after_commit(lambda: notify(svc, sender_id, "message_not_posted", sentence, **told))
+    return {"declined": {"room": room.slug, "id": message.id}}

@@ -39,10 +39,13 @@ class MessageStore:
         return await self.session.get(Message, message_id)
 
     async def purge_older_than(self, room_id: str, cutoff: float, keep: Select[str]) -> int:
-        """Delete a room's messages older than the cutoff, except held ones and those `keep` names."""
+        """Delete a room's messages older than the cutoff, except those `keep` names (a review needs them).
+
+        Held messages get no exemption of their own: every hold raises a review item, so one still
+        waiting is kept by its open review, and one whose review ended (declined, or left `held` by an
+        older server) goes once moderation retention is over, like any other reviewed message."""
         result = await self.session.execute(delete(Message).where(
-            Message.room_id == room_id, Message.created_at < cutoff, Message.status != "held",
-            Message.id.not_in(keep)))
+            Message.room_id == room_id, Message.created_at < cutoff, Message.id.not_in(keep)))
         return int(getattr(result, "rowcount", 0) or 0)
 
     async def erase_sender(self, sender_id: str, *, keep: Select[str],

@@ -106,9 +106,9 @@ async def _new_sessions(server: RunningServer, count: int, forwarded_for: str | 
 async def test_per_address_limits_count_clients_behind_a_trusted_proxy(make_server: ServerFactory) -> None:
     limits = RateLimits.only(create_session=RateLimit(0.001, 2))
     behind = await make_server(rate_limits=limits, trusted_proxies=(ip_network("127.0.0.0/8"),))
-    refused = REGISTRY.get_sample_value("peerchat_rate_limited_total", {"action": "POST /api/session"}) or 0
+    refused = REGISTRY.get_sample_value("peerchat_rate_limited_total", {"action": "POST:/api/session"}) or 0
     assert await _new_sessions(behind, 3, "198.51.100.7") == [201, 201, 429]
-    assert REGISTRY.get_sample_value("peerchat_rate_limited_total", {"action": "POST /api/session"}) == refused + 1
+    assert REGISTRY.get_sample_value("peerchat_rate_limited_total", {"action": "POST:/api/session"}) == refused + 1
     # Another person behind the same proxy has their own bucket; a forged entry on the left changes nothing.
     assert await _new_sessions(behind, 2, "198.51.100.8") == [201, 201]
     assert await _new_sessions(behind, 1, "203.0.113.1, 198.51.100.7") == [429]
