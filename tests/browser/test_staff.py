@@ -251,3 +251,38 @@ async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Page
     await expect(results.locator(".comments")).to_have_text("Kind and calm, thank you.")
     assert await fac.locator("main img").count() == 0
     pages.assert_clean()
+
+
+async def test_a_held_message_shows_what_approval_posts_and_a_declined_one_is_explained(pages: Pages) -> None:
+    from server.rooms.policy_changes import do_update_room_rules_as_operator
+
+    await do_update_room_rules_as_operator(pages.server.services.db, "anxiety", {"contact": "hold"})
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
+    ada = await pages.peer("Ada")
+    bo = await pages.peer("Bo")
+    await say(ada, "my number is +44 7700 900123")
+    await expect(ada.locator(".pending-status")).to_contain_text("Waiting for a moderator")
+
+    # The moderator sees what they typed (what Approve posts) beside the filter's edit, and confirms.
+    item = mod.locator(".queue-item").first
+    await item.get_by_role("button", name="Claim").click()
+    await item.get_by_role("button", name="Show context").click()
+    await expect(item.locator(".held-original")).to_have_text("my number is +44 7700 900123")
+    await expect(item.locator(".held-edited")).to_contain_text("[contact details removed]")
+    await item.get_by_role("button", name="Approve and post what they typed…").click()
+    await item.get_by_role("button", name="Confirm: post exactly what they typed, unedited").click()
+    await expect(bo.locator(".timeline .message-text", has_text="+44 7700 900123")).to_be_visible()
+    await item.get_by_role("button", name="Resolve").click()
+    await expect(mod.locator(".queue-item")).to_have_count(0)
+
+    # Resolved without approval: not posted, and the author is told.
+    await say(ada, "or mail me at jo@example.org")
+    await item.get_by_role("button", name="Claim").click()
+    await item.get_by_role("button", name="Show context").click()
+    await expect(item).to_contain_text("Resolving without approving means this message is not posted")
+    await item.get_by_label("Outcome").select_option("no_action")
+    await item.get_by_role("button", name="Resolve").click()
+    await expect(ada.locator(".private-notices")).to_contain_text("won't be posted")
+    await expect(bo.locator(".timeline .message-text", has_text="jo@example.org")).to_have_count(0)
+    pages.assert_clean()

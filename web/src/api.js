@@ -26,12 +26,15 @@ async function request(method, path, { body, token } = {}) {
 }
 
 export const api = {
-  startPeerSession: (pseudonym) => request("POST", "/api/session", { body: { pseudonym } }),
+  // ageBand is "adults" or "teens", always the person's own answer (the server assumes adults without one).
+  startPeerSession: (pseudonym, ageBand) => request("POST", "/api/session", { body: { pseudonym, age_band: ageBand } }),
   login: (username, password) => request("POST", "/api/login", { body: { username, password } }),
-  rooms: () => request("GET", "/api/rooms"),
+  // Without a token: adult rooms only. With one: the rooms of the person's age band (staff: all).
+  rooms: (token) => request("GET", "/api/rooms", { token }),
   sessions: (token) => request("GET", "/api/sessions", { token }),
   get: (path, token) => request("GET", path, { token }),
   post: (path, body, token) => request("POST", path, { body, token }),
   patch: (path, body, token) => request("PATCH", path, { body, token }),
   del: (path, token) => request("DELETE", path, { token }),
+  deleteMe: (token) => request("DELETE", "/api/me", { token }),
 };

@@ -2,6 +2,7 @@
 // a "Reconnecting…" banner, backoff with jitter (1 s doubling to 60 s) and a "Try now" button.
 // Views subscribe with on()/onReconnect() and unsubscribe when they are left.
 import { io } from "socket.io-client";
+import { browserLocale } from "./locale.js";
 
 const ACK_TIMEOUT_MS = 10000;
 const SERVER_CLOSED_RETRY_S = 2;
@@ -15,7 +16,8 @@ export class Connection {
     this.closed = false;
     this.onUnauthorized = onUnauthorized;
     this.socket = io({
-      auth: { token },
+      // The locale chooses which crisis lines the server sends (Samaritans in the UK, 988 in the US…).
+      auth: { token, locale: browserLocale() },
       transports: ["websocket"],
       reconnectionDelay: 1000,
       reconnectionDelayMax: 60000,

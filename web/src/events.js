@@ -8,6 +8,7 @@ export const EV = {
   history: "message:history",
   typing: "typing",
   report: "message:report",
+  deleteMessage: "message:delete",
   helpRequest: "help:request",
   // Moderator queue and actions
   modSubscribe: "mod:subscribe",
@@ -55,6 +56,7 @@ export const PUSH = {
   typing: "typing",
   notice: "notice",
   roomRemoved: "room:removed",
+  roomsChanged: "rooms:changed",
   sessionEnded: "session:ended",
   flagNew: "flag:new",
   flagUpdated: "flag:updated",

@@ -8,6 +8,7 @@ import { api } from "./api.js";
 import { landingView } from "./views/landing.js";
 import { directoryView } from "./views/directory.js";
 import { joinView } from "./views/join.js";
+import { startView } from "./views/start.js";
 import { roomView } from "./views/room.js";
 import { loginView } from "./staff/login.js";
 import { moderatorView } from "./staff/moderator.js";
@@ -79,6 +80,7 @@ export const app = {
 const ROUTES = [
   [/^\/?$/, landingView],
   [/^\/rooms$/, directoryView],
+  [/^\/start$/, startView],
   [/^\/join\/([a-z0-9-]+)$/, joinView],
   [/^\/room\/([a-z0-9-]+)$/, roomView],
   [/^\/staff$/, loginView],

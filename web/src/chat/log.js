@@ -24,6 +24,11 @@ export class MessageLog {
     return this.bySeq.size > 0 && message.seq > this.lastSeq + 1;
   }
 
+  byId(messageId) {
+    for (const message of this.bySeq.values()) if (message.id === messageId) return message;
+    return null;
+  }
+
   remove(messageId) {
     this.removedIds.add(messageId);
     for (const [seq, message] of this.bySeq) {

@@ -12,7 +12,7 @@ export function canControl(session, me) {
   return me.role === "admin" || session.facilitators.some((f) => f.id === me.id);
 }
 
-export function sessionPanel({ conn, slug, me, mode, onSession }) {
+export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
   let current = null;
   let status = "none"; // none | in | waitlisted | removed (this person's place in the current session)
   let position = null;
@@ -58,7 +58,8 @@ export function sessionPanel({ conn, slug, me, mode, onSession }) {
   // The room's running session, or else its next one (the server lists them soonest first).
   async function refresh() {
     try {
-      const { sessions } = await api.get(`/api/rooms/${encodeURIComponent(slug)}/sessions`);
+      // With the token: a room for under-18s is only visible to its own peers (and staff).
+      const { sessions } = await api.get(`/api/rooms/${encodeURIComponent(slug)}/sessions`, token);
       update(sessions.find((s) => RUNNING.includes(s.state)) ?? sessions[0] ?? null);
     } catch {
       // The room works without its session list; session:state will fill it in.

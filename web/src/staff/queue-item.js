@@ -1,5 +1,6 @@
 // One review item as moderators see it (the Item shape of docs/protocol.md: never message text; the
-// text comes from mod:context, which the server audits). Pure rendering: the view owns the state.
+// text comes from mod:context, which the server audits; a held message shows what was typed, which is
+// what Approve posts, or nothing when the room's rules keep it from this role). Pure rendering.
 import { formatTime, h } from "../dom.js";
 import { RESOLVE_OUTCOMES } from "../events.js";
 
@@ -37,14 +38,16 @@ function contextList(item, context, mine, handlers) {
   const row = (m, focus) => {
     const removed = context.removed.has(m.id) || m.status === "removed";
     const text = removed ? "(removed by a moderator)" : m.status === "deleted" ? "(deleted by its author)"
-      : m.text ?? "(no text kept in this room)";
+      : m.status === "declined" ? "(not posted: its review ended without approval)"
+        : m.hidden ?? m.text ?? "(no text kept in this room)";
     const canRemove = mine && !focus && !removed && m.status === "visible" && m.sender.role === "peer";
     return h("li", { class: `message${focus ? " focus" : ""}${removed ? " removed" : ""}`, dataset: { id: m.id } },
       h("div", { class: "message-head" }, h("span", { class: "sender" }, m.sender.pseudonym),
         m.status === "held" ? h("span", { class: "badge" }, "held") : null,
+        m.status === "declined" ? h("span", { class: "badge" }, "not posted") : null,
         focus ? h("span", { class: "badge" }, "this item") : null,
         h("time", { datetime: m.created_at }, formatTime(m.created_at))),
-      h("p", { class: "message-text" }, text),
+      ...(focus && m.status === "held" && m.original != null ? heldTexts(m) : [h("p", { class: "message-text" }, text)]),
       canRemove ? h("button", { type: "button", class: "link-button danger-text",
         "aria-label": `Remove message from ${m.sender.pseudonym}`, onclick: () => handlers.remove(item, m.id) },
       "Remove this message") : null);
@@ -54,15 +57,39 @@ function contextList(item, context, mine, handlers) {
   return box;
 }
 
+// A held message, as the moderator must see it before approving: what was typed (what Approve posts),
+// and beside it the filter's edited version when that differs (e.g. contact details taken out).
+function heldTexts(m) {
+  const edited = m.text != null && m.text !== m.original;
+  return [
+    h("p", { class: "held-label" }, h("strong", {}, "What they typed"), " (Approve posts exactly this):"),
+    h("p", { class: "message-text held-original" }, m.original),
+    edited ? h("p", { class: "held-label" }, "As the filter edited it (Approve does not post this version):") : null,
+    edited ? h("p", { class: "message-text held-edited" }, m.text) : null,
+  ];
+}
+
+function approveButton(item, focus, handlers) {
+  const edited = focus.text != null && focus.text !== focus.original;
+  const button = h("button", { type: "button", class: "primary" },
+    edited ? "Approve and post what they typed…" : "Approve and post what they typed");
+  button.addEventListener("click", () => {
+    if (!edited || button.dataset.armed) return handlers.approve(item);
+    button.dataset.armed = "yes";
+    button.textContent = "Confirm: post exactly what they typed, unedited";
+    return null;
+  });
+  return button;
+}
+
 function actionPanel(item, context, handlers) {
   const panel = h("div", { class: "item-tools" });
   const focus = context?.message;
   const subject = item.subject;
   const messageTarget = item.target.type === "message";
   const row = h("div", { class: "queue-actions" });
-  if (messageTarget && focus?.status === "held") {
-    row.append(h("button", { type: "button", class: "primary", onclick: () => handlers.approve(item) }, "Approve and post"));
-  }
+  const held = messageTarget && focus?.status === "held";
+  if (held && focus.original != null) row.append(approveButton(item, focus, handlers));
   if (messageTarget && !context?.removed.has(item.target.id) && focus?.status !== "removed") {
     row.append(h("button", { type: "button", class: "danger", onclick: () => handlers.remove(item, null) }, "Remove message"));
   }
@@ -71,6 +98,14 @@ function actionPanel(item, context, handlers) {
       `Message ${subject.pseudonym} privately`));
   }
   panel.append(row);
+  if (held && focus.original == null) {
+    panel.append(h("p", { class: "meta" }, "Only an admin can read or approve this held message (this room's rules). "
+      + "You can remove it, or resolve the item."));
+  }
+  if (held) {
+    panel.append(h("p", { class: "meta" }, "Resolving without approving means this message is not posted; "
+      + "its author is told, kindly."));
+  }
   if (subject.role === "peer") {
     const note = h("input", { type: "text", maxlength: 500, "aria-label": `Warning to ${subject.pseudonym}`,
       placeholder: `A private warning to ${subject.pseudonym}` });

@@ -1,20 +1,93 @@
-// Before a room: a pseudonym (if this tab has none), the agreement, and participant or listener.
-import { h, newId, noticeBox } from "../dom.js";
+// Before a room: a pseudonym and the under-18 question (if this tab has none), the agreement, and
+// participant or listener.
+import { append, h, newId, noticeBox } from "../dom.js";
 import { api } from "../api.js";
+import { loadRooms } from "../rooms.js";
+
+export const AGE_MISSING = "Please tell us whether you're under 18, so we can show you the right rooms.";
+
+// The name and age questions for someone who has no session in this tab yet (here and in start.js).
+//
+// The age question has no answer chosen in advance, and it must be answered. Rooms for under-18s keep
+// young people apart from adults; a pre-selected "18 or over" (or sending nothing, which the server reads
+// as adults) would quietly put a teenager who skims the form in with adults. Asking once, plainly, and
+// waiting for the person's own answer is the safer default. Nobody in the rooms sees the answer.
+export function newPeerFields() {
+  const name = h("input", { id: "pseudonym", name: "pseudonym", autocomplete: "off", minlength: 2, maxlength: 24,
+    required: true, "aria-describedby": "pseudonym-help" });
+  const ageName = newId("age");
+  const ageHelpId = newId("age-help");
+  const option = (value, label) => h("label", { class: "choice" },
+    h("input", { type: "radio", name: ageName, value, required: true, "aria-describedby": ageHelpId }),
+    h("span", {}, label));
+  const ageSet = h("fieldset", { class: "age-question" },
+    h("legend", {}, "Are you under 18?"),
+    h("p", { id: ageHelpId, class: "hint" }, "People under 18 talk in their own rooms, with extra safety rules. "
+      + "Nobody in the rooms sees your answer."),
+    option("teens", "Yes, I'm under 18"),
+    option("adults", "No, I'm 18 or over"));
+  ageSet.addEventListener("change", () => {
+    for (const input of ageSet.querySelectorAll("input")) input.removeAttribute("aria-invalid");
+  });
+  const elements = [
+    h("div", { class: "field" },
+      h("label", { for: "pseudonym" }, "Choose a name for today"),
+      h("p", { id: "pseudonym-help", class: "hint" }, "2 to 24 letters, digits, spaces, dots, dashes or apostrophes. "
+        + "Not your real name: something you are comfortable with."),
+      name),
+    ageSet,
+  ];
+  return {
+    elements,
+    name,
+    describedBy(errorId) {
+      name.setAttribute("aria-describedby", `pseudonym-help ${errorId}`);
+      for (const input of ageSet.querySelectorAll("input")) input.setAttribute("aria-describedby", `${ageHelpId} ${errorId}`);
+    },
+    firstAge: () => ageSet.querySelector("input"),
+    ageBand: () => ageSet.querySelector(`input[name="${ageName}"]:checked`)?.value ?? null,
+  };
+}
+
+// Shows an error sentence and takes the person to the field it is about.
+export function failer(error) {
+  return (text, field) => {
+    error.textContent = text;
+    if (field) {
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    }
+  };
+}
+
+// Where a new peer goes when the room they opened is not for their age group: their own rooms, kindly.
+export function bandMismatchFlash(room, band) {
+  return band === "teens"
+    ? `Thank you for telling us. ${room.name} is a room for adults, so here are the rooms for people under 18.`
+    : `Thank you for telling us. ${room.name} is a room for people under 18, so here are the rooms for adults.`;
+}
 
 export function joinView(main, app, slug) {
   const flash = app.takeFlash();
   let alive = true;
   main.append(h("p", { "aria-busy": "true" }, "Loading the room…"));
-  api.rooms().then(({ rooms }) => {
+  const hadSession = Boolean(app.session);
+  loadRooms(app).then((rooms) => {
     if (!alive) return;
+    if (hadSession && !app.session) {
+      app.go(`/join/${slug}`); // the session had ended: ask for a name again
+      return;
+    }
     const room = rooms.find((r) => r.slug === slug);
     main.replaceChildren();
     if (!room) {
-      main.append(h("h1", {}, "Room not found"), h("p", {}, h("a", { href: "#/rooms" }, "Back to the rooms")));
+      main.append(h("h1", {}, "Room not found"),
+        h("p", {}, "This room may have closed, or it may be for a different age group."),
+        h("p", {}, h("a", { href: "#/rooms" }, "See the rooms open to you")));
       return;
     }
-    main.append(h("h1", {}, `Join ${room.name}`), flash ? noticeBox(flash) : null, joinForm(app, room));
+    // append() from dom.js, not main.append(): it leaves out the missing notice (no "null" text).
+    append(main, [h("h1", {}, `Join ${room.name}`), flash ? noticeBox(flash) : null, joinForm(app, room)]);
   }).catch((error) => alive && main.replaceChildren(noticeBox(error.message, { kind: "error", urgent: true })));
   return () => { alive = false; };
 }
@@ -22,9 +95,10 @@ export function joinView(main, app, slug) {
 function joinForm(app, room) {
   const errorId = newId("join-error");
   const error = h("p", { id: errorId, class: "field-error", role: "alert" });
+  const fail = failer(error);
   const needsName = !app.session || app.session.user.role !== "peer";
-  const name = h("input", { id: "pseudonym", name: "pseudonym", autocomplete: "off", minlength: 2, maxlength: 24,
-    required: true, "aria-describedby": `pseudonym-help ${errorId}` });
+  const fields = needsName ? newPeerFields() : null;
+  fields?.describedBy(errorId);
   const accept = h("input", { type: "checkbox", id: "accept", name: "accept", required: true });
   const modeName = newId("mode");
   const mode = (value, label, hint, disabled) => h("label", { class: `choice${disabled ? " disabled" : ""}` },
@@ -33,11 +107,7 @@ function joinForm(app, room) {
   const submit = h("button", { type: "submit", class: "primary" }, "Join the room");
 
   const form = h("form", { class: "card join-form", novalidate: true },
-    needsName ? h("div", { class: "field" },
-      h("label", { for: "pseudonym" }, "Choose a name for today"),
-      h("p", { id: "pseudonym-help", class: "hint" }, "2 to 24 letters, digits, spaces, dots, dashes or apostrophes. "
-        + "Not your real name: something you are comfortable with."),
-      name) : h("p", {}, "You are joining as ", h("strong", {}, app.session.user.pseudonym), "."),
+    needsName ? fields.elements : h("p", {}, "You are joining as ", h("strong", {}, app.session.user.pseudonym), "."),
     h("h2", {}, "Group agreement"),
     h("p", { class: "agreement-text" }, room.agreement),
     h("div", { class: "field" }, h("label", { class: "choice" }, accept,
@@ -52,26 +122,26 @@ function joinForm(app, room) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
-    if (needsName && !name.value.trim()) return fail("Please choose a name.", name);
+    const band = fields?.ageBand();
+    if (needsName && !fields.name.value.trim()) return fail("Please choose a name.", fields.name);
+    if (needsName && !band) return fail(AGE_MISSING, fields.firstAge());
     if (!accept.checked) return fail("Please read and accept the group agreement to join.", accept);
     submit.disabled = true;
     try {
-      if (needsName) app.signIn(await api.startPeerSession(name.value.trim()));
+      if (needsName) app.signIn(await api.startPeerSession(fields.name.value.trim(), band));
+      const mine = app.session.user;
+      if (mine.role === "peer" && (mine.age_band || "adults") !== (room.age_band || "adults")) {
+        app.flash = bandMismatchFlash(room, mine.age_band);
+        app.go("/rooms");
+        return;
+      }
       const chosen = form.querySelector(`input[name="${modeName}"]:checked`).value;
       app.pendingJoin.set(room.slug, { accept: true, mode: chosen });
       app.go(`/room/${room.slug}`);
     } catch (err) {
       submit.disabled = false;
-      fail(err.message, err.field === "pseudonym" ? name : null);
+      fail(err.message, err.field === "pseudonym" ? fields?.name : null);
     }
   });
-
-  function fail(text, field) {
-    error.textContent = text;
-    if (field) {
-      field.setAttribute("aria-invalid", "true");
-      field.focus();
-    }
-  }
   return form;
 }

@@ -1,9 +1,11 @@
 // The front door: what peer support is, what it is not, and where to go next.
-import { h } from "../dom.js";
+import { append, h, noticeBox } from "../dom.js";
 import { openCrisisHelp } from "../crisis.js";
 
-export function landingView(main) {
-  main.append(
+export function landingView(main, app) {
+  const flash = app?.takeFlash();
+  append(main, [
+    flash ? noticeBox(flash) : null,
     h("section", { class: "hero" },
       h("h1", {}, "You don't have to go through it alone"),
       h("p", { class: "lead" }, "peerchat is a place to talk with people who have been through something similar: "
@@ -24,6 +26,5 @@ export function landingView(main) {
           h("li", {}, "Not a crisis service. If you might act on thoughts of harming yourself or someone else, "
             + "please contact a crisis line or emergency services now."),
           h("li", {}, "Not a place to share anyone's real name, address or contact details.")),
-        h("button", { type: "button", class: "crisis-inline", onclick: openCrisisHelp }, "See crisis lines"))),
-  );
+        h("button", { type: "button", class: "crisis-inline", onclick: openCrisisHelp }, "See crisis lines")))]);
 }

@@ -45,7 +45,7 @@ export function roomView(main, app, slug) {
   let controls = null;
   const sessionsSeen = new Map();
   const members = membersPanel({ me, onMuteToggle: me.role === "peer" ? toggleMute : null, extraActions: (m) => controls?.memberActions(m) ?? [] });
-  const session = sessionPanel({ conn, slug, me, mode: () => you?.mode ?? "participant", onSession: sessionChanged });
+  const session = sessionPanel({ conn, slug, me, token: app.session.token, mode: () => you?.mode ?? "participant", onSession: sessionChanged });
   const support = supportPanel({ conn, me, title: "Private conversation with a moderator", side: "peer" });
   const controlsSlot = h("div", {});
   const text = h("textarea", { id: "composer-text", rows: 2, maxlength: 2000, "aria-describedby": "composer-hint" });
@@ -182,7 +182,7 @@ export function roomView(main, app, slug) {
     }
     if (!log.add(message)) return;
     const nearEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
-    const item = messageItem(message, { me, onReport: report, onMute: toggleMute });
+    const item = messageItem(message, { me, onReport: report, onMute: toggleMute, onDelete: deleteMine });
     if (mutedIds().has(message.sender.id)) item.hidden = true;
     const next = log.nextAfter(message.seq);
     const nextEl = next === null ? null : timeline.querySelector(`[data-seq="${next}"]`);
@@ -198,9 +198,29 @@ export function roomView(main, app, slug) {
     timeline.querySelector(`[data-id="${CSS.escape(id)}"]`)?.remove();
   }
 
+  // Its author deleted it (or their whole account): the text goes from every page at once, for everyone.
   function markDeleted(id) {
-    const text = timeline.querySelector(`[data-id="${CSS.escape(id)}"] .message-text`);
-    if (text) text.textContent = "(message deleted)";
+    if (!id) return;
+    const message = log.byId(id);
+    const old = timeline.querySelector(`[data-id="${CSS.escape(id)}"]`);
+    if (!message || !old) return;
+    message.status = "deleted";
+    message.text = null;
+    const hadFocus = old.contains(document.activeElement);
+    const item = messageItem(message, { me });
+    item.hidden = old.hidden;
+    old.replaceWith(item);
+    if (hadFocus) (composer.hidden ? scroller : text).focus();
+  }
+
+  // Answers an error sentence to show, or nothing when the message is gone.
+  async function deleteMine(message) {
+    const reply = await conn.call(EV.deleteMessage, { message_id: message.id });
+    if (!reply.ok) return reply.error?.message || "We couldn't delete it just now. Please try again.";
+    markDeleted(message.id);
+    (composer.hidden ? scroller : text).focus();
+    announce("Your message was deleted.");
+    return null;
   }
 
   // A confidential session ended: its messages are gone from the server, so from this page too.
