@@ -187,7 +187,8 @@ async def test_a_peer_deletes_their_account_and_everything_they_wrote(pages: Pag
     await account.get_by_role("button", name="Delete my account and messages").click()
     await account.get_by_role("button", name="Yes, delete everything").click()
 
-    await expect(ada.locator("main").get_by_text("Your account and all your messages have been deleted")).to_be_visible()
+    gone = ada.locator("main").get_by_text("Your account and all your messages have been deleted")
+    await expect(gone).to_be_visible()
     await expect(ada.get_by_role("heading", name="You don't have to go through it alone")).to_be_visible()
     await expect(ada.get_by_role("button", name="Sign out")).to_be_hidden()
     assert await ada.evaluate("sessionStorage.getItem('peerchat.session')") is None

@@ -56,6 +56,7 @@ export const PUSH = {
   typing: "typing",
   notice: "notice",
   roomRemoved: "room:removed",
+  roomUpdated: "room:updated",
   roomsChanged: "rooms:changed",
   sessionEnded: "session:ended",
   flagNew: "flag:new",

@@ -29,6 +29,9 @@ export function roomView(main, app, slug) {
   const log = new MessageLog();
   const offs = [];
   const pendingByClientId = new Map();
+  const heldById = new Map(); // held for a moderator: updated when the review says what became of it
+  let acceptedVersion = null;
+  let agreementPrompt = null;
   const typers = new Map();
   let you = null;
   let joined = false;
@@ -81,6 +84,11 @@ export function roomView(main, app, slug) {
     conn.on(PUSH.memberLeft, (d) => d.room === slug && members.remove(d.member)),
     conn.on(PUSH.typing, (d) => d.room === slug && d.user.id !== me.id && showTyping(d.user)),
     conn.on(PUSH.notice, (d) => (!d.room || d.room === slug) && showNotice(d)),
+    conn.on(PUSH.roomUpdated, (d) => {
+      if (d.room === slug && d.agreement && acceptedVersion !== null && d.agreement_version > acceptedVersion) {
+        askToAccept(d.agreement);
+      }
+    }),
     conn.on(PUSH.feedbackRequest, (d) => notices.prepend(feedbackForm(conn, d))),
     conn.on(PUSH.transcriptDeleted, (d) => d.room === slug && clearTranscript(d.session)),
     conn.on(PUSH.roomRemoved, (d) => {
@@ -136,6 +144,7 @@ export function roomView(main, app, slug) {
     }
     joined = true;
     you = reply.you;
+    acceptedVersion = reply.room.agreement_version;
     title.textContent = reply.room.name;
     modeLine.textContent = you.mode === "listener" ? "You are listening" : `You are taking part as ${you.pseudonym}`;
     composer.hidden = you.mode === "listener";
@@ -264,6 +273,8 @@ export function roomView(main, app, slug) {
         pending.status.textContent = `Not sent: ${reply.error.message}`;
         pending.item.classList.add("failed");
       }
+      // The agreement changed while they were here: accepting it sends the message after all.
+      if (reply.error.code === "agreement_required") askToAccept(reply.error.agreement, () => resend(entry));
       return;
     }
     const { message, notices: replyNotices } = reply;
@@ -275,6 +286,7 @@ export function roomView(main, app, slug) {
         : "Not posted. Only you can see this.";
       pending.item.classList.add(message.status);
       pendingByClientId.delete(entry.clientId);
+      if (message.status === "held") heldById.set(message.id, pending);
     }
     for (const notice of replyNotices || []) showNotice(notice);
   }
@@ -282,6 +294,52 @@ export function roomView(main, app, slug) {
   function showNotice(notice) {
     notices.append(noticeElement(notice));
     announce(notice.message);
+    const held = heldById.get(notice.message_id);
+    if (!held) return;
+    if (notice.code === "message_approved") {
+      held.item.remove(); // it arrives in the conversation as message:new
+    } else if (notice.code === "message_not_posted") {
+      held.status.textContent = "Not posted after review. Only you can see this.";
+      held.item.classList.replace("held", "declined");
+    }
+    heldById.delete(notice.message_id);
+  }
+
+  function resend(entry) {
+    const pending = pendingByClientId.get(entry.clientId);
+    if (pending) {
+      pending.status.textContent = "Sending…";
+      pending.item.classList.remove("failed");
+    }
+    outbox.push(entry); // the same client_msg_id: the server never posts it twice
+  }
+
+  function askToAccept(agreement, then) {
+    agreementPrompt?.remove();
+    const accept = h("button", { type: "button", class: "primary" }, "I accept the new agreement");
+    const problem = h("p", { class: "field-error", role: "alert" });
+    agreementPrompt = h("section", { class: "card agreement-update", "aria-labelledby": "agreement-update-title" },
+      h("h2", { id: "agreement-update-title" }, "This room's group agreement has changed"),
+      h("p", {}, "Please read it. Accepting it lets you keep posting here; you can still read either way."),
+      h("p", { class: "agreement-text" }, agreement),
+      problem, accept);
+    accept.addEventListener("click", async () => {
+      accept.disabled = true;
+      const reply = await conn.call(EV.roomJoin, { room: slug, accept_agreement: true, as: you?.mode || "participant" });
+      accept.disabled = false;
+      if (!reply.ok) {
+        problem.textContent = reply.error.message;
+        return;
+      }
+      acceptedVersion = reply.room.agreement_version;
+      agreementPrompt.remove();
+      agreementPrompt = null;
+      announce("Thank you. You can post again.");
+      then?.();
+      text.focus();
+    });
+    notices.prepend(agreementPrompt);
+    announce("This room's group agreement has changed. Please read it and accept it to keep posting.");
   }
 
   async function loadEarlier() {
