@@ -101,3 +101,20 @@ async def test_feedback_bad_input_and_who_may_give_it(server: RunningServer) -> 
     assert too_long["error"]["code"] == "invalid" and too_long["error"]["field"] == "text"
     assert (await clients[0].call("feedback:submit", _form("nope", 3)))["error"]["code"] == "not_found"
     assert (await clients[0].call("feedback:submit", _form(sid, 3)))["ok"], "refusals did not use up the form"
+
+
+async def test_a_comment_that_speaks_of_crisis_reaches_the_moderators_and_brings_help(server: RunningServer) -> None:
+    fran = await staff_token(server, "facilitator", "fran")
+    mod = await server.connect(await staff_token(server, "moderator", "mona"))
+    assert (await mod.call("mod:subscribe", {}))["ok"]
+    session, clients = await _run(server, fran, 1)
+    await clients[0].wait_for("session:feedback_request")
+    reply = await clients[0].call("feedback:submit", _form(session["id"], 1, text="I want to kill myself tonight"))
+    assert reply["ok"], reply
+    crisis = next(n for n in reply["notices"] if n["code"] == "crisis_resources")
+    assert "988" in " ".join(str(r) for r in crisis["resources"])
+    flag = await mod.wait_for("flag:new", lambda e: e["item"]["kind"] == "crisis")
+    assert flag["item"]["severity"] == "imminent" and flag["item"]["target"]["type"] == "user"
+    # The facilitators' view stays anonymous: an aggregate, never who wrote what.
+    status, feedback = await http(server, "GET", f"/api/sessions/{session['id']}/feedback", fran)
+    assert status == 200 and feedback["session"] == {"enough": False, "minimum": 3}

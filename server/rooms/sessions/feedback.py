@@ -1,7 +1,9 @@
 """Anonymous feedback after a session, and the aggregates facilitators see.
 
 A response row holds no user id and no time; the participant row only remembers that its one form was
-used. Aggregates stay hidden below MIN_RESPONSES, so no single answer can be read back.
+used. Aggregates stay hidden below MIN_RESPONSES, so no single answer can be read back. A comment that
+speaks of crisis is the exception that safety makes: the moderators get a crisis item about the person
+(never the facilitators, never linked to the response), and the person gets the crisis lines at once.
 """
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from ...errors import DomainError, ErrorCode
 from ...identity.principal import Principal
 from ...moderation.pipeline import review
 from ...moderation.policy import RoomPolicy, SenderContext
-from ...moderation.verdict import Decision
+from ...moderation.queue import Signal, raise_item
+from ...moderation.triage import ItemKind, Triage
+from ...moderation.verdict import Decision, FlagKind
 from ...services import Services
 from ...storage.models import Room
 from ...storage.session_models import SessionFeedback
 from ...storage.sessions import SessionStore
+from ..shapes import notice_shape
 from .access import check_can_control, check_session
 
 MIN_RESPONSES = 3
@@ -59,7 +64,12 @@ async def do_submit_feedback(svc: Services, *, actor: Principal, session_id: str
             verdict = review(text, RoomPolicy.from_mapping(room.policy if room else {}),
                              SenderContext(now=svc.clock.now()))
             decision, comment = verdict.decision, verdict.text
-            notices = [{"code": n.code, "message": n.message} for n in verdict.notices]
+            notices = [notice_shape(n.code, n.message, actor.locale, svc.live.book) for n in verdict.notices]
+            crisis = verdict.flag_of(FlagKind.CRISIS)
+            if crisis is not None:
+                await raise_item(tx, svc, Signal("user", actor.user_id, row.room_id, actor.user_id,
+                                                 Triage(ItemKind.CRISIS, crisis.severity), "feedback",
+                                                 actor.user_id, "session_feedback"), svc.clock.now())
         status = COMMENT_STATUS[decision] if text else "none"
         if status == "blocked":
             comment = None
