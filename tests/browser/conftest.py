@@ -70,10 +70,11 @@ class Pages:
         self.page_errors: list[str] = []
         self.csp_violations: list[str] = []
 
-    async def open(self, path: str = "/", *, width: int = 1100, height: int = 800,
+    async def open(self, path: str = "/", *, width: int = 1100, height: int = 800, locale: str | None = None,
                    ws_route: Callable[[WebSocketRoute], Any] | None = None) -> Page:
+        """A page in a context of its own; `locale` sets the browser's language (navigator.language too)."""
         context = await self.browser.new_context(viewport={"width": width, "height": height},
-                                                 reduced_motion="reduce")
+                                                 reduced_motion="reduce", **({"locale": locale} if locale else {}))
         self.contexts.append(context)
         page = await context.new_page()
         page.on("dialog", lambda dialog: self.dialogs.append(dialog.message))

@@ -17,21 +17,6 @@ TEEN_ROOM = {"slug": "teen-talk", "name": "Teen talk", "description": "For peopl
 DELETE_MINE = re.compile("^Delete this message you sent")
 
 
-async def open_page(pages: Pages, path: str, *, locale: str | None = None, width: int = 1100) -> Page:
-    """Like Pages.open, with the browser's language set (it also sets navigator.language)."""
-    options = {"locale": locale} if locale else {}
-    context = await pages.browser.new_context(viewport={"width": width, "height": 800}, reduced_motion="reduce",
-                                              **options)
-    pages.contexts.append(context)
-    page = await context.new_page()
-    page.on("dialog", lambda dialog: pages.dialogs.append(dialog.message))
-    page.on("pageerror", lambda error: pages.page_errors.append(str(error)))
-    page.on("console", lambda msg: pages.csp_violations.append(msg.text)
-            if "Content Security Policy" in msg.text else None)
-    await page.goto(pages.server.url + path)
-    return page
-
-
 async def join(page: Page, name: str, *, under_18: bool = False, heading: str = "Anxiety") -> Page:
     await page.get_by_label("Choose a name for today").fill(name)
     await page.get_by_role("radio", name="Yes, I'm under 18" if under_18 else "No, I'm 18 or over").check()
@@ -43,7 +28,7 @@ async def join(page: Page, name: str, *, under_18: bool = False, heading: str = 
 
 
 async def peer(pages: Pages, name: str, *, room: str = "anxiety", locale: str | None = None) -> Page:
-    return await join(await open_page(pages, f"/#/join/{room}", locale=locale), name)
+    return await join(await pages.open(f"/#/join/{room}", locale=locale), name)
 
 
 async def say(page: Page, text: str) -> None:
@@ -52,7 +37,7 @@ async def say(page: Page, text: str) -> None:
 
 
 async def test_a_uk_browser_gets_uk_crisis_lines(pages: Pages) -> None:
-    assert await (await open_page(pages, "/", locale="en-GB")).evaluate("navigator.language") == "en-GB"
+    assert await (await pages.open("/", locale="en-GB")).evaluate("navigator.language") == "en-GB"
     ada = await peer(pages, "Ada", locale="en-GB")
     await say(ada, "I want to end my life")
     panel = ada.locator(".private-notices .crisis-panel")
@@ -70,7 +55,7 @@ async def test_a_uk_browser_gets_uk_crisis_lines(pages: Pages) -> None:
 
 
 async def test_the_age_question_must_be_answered(pages: Pages) -> None:
-    page = await open_page(pages, "/#/join/anxiety", width=360)
+    page = await pages.open("/#/join/anxiety", width=360)
     await page.get_by_label("Choose a name for today").fill("Cal")
     await page.get_by_label("I have read the group agreement").check()
     for option in ("Yes, I'm under 18", "No, I'm 18 or over"):
@@ -89,7 +74,7 @@ async def test_a_teen_sees_only_teen_rooms(pages: Pages) -> None:
     assert status == 201 and body["room"]["age_band"] == "teens", body
 
     # Not signed in: the public directory is adults', and says where under-18s go.
-    page = await open_page(pages, "/#/rooms")
+    page = await pages.open("/#/rooms")
     await expect(page.get_by_role("heading", name="Anxiety")).to_be_visible()
     await expect(page.get_by_role("heading", name="Teen talk")).to_have_count(0)
 
@@ -122,7 +107,7 @@ async def test_a_teen_sees_only_teen_rooms(pages: Pages) -> None:
     await expect(page.locator(".room-head .meta")).to_contain_text("You are taking part as Tia")
 
     # The other way in: "Choose a name to see them" from the directory.
-    other = await open_page(pages, "/#/rooms", width=360)
+    other = await pages.open("/#/rooms", width=360)
     await other.get_by_role("link", name="Choose a name to see them").click()
     await other.get_by_label("Choose a name for today").fill("Max")
     await other.get_by_role("radio", name="Yes, I'm under 18").check()
