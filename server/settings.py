@@ -70,6 +70,7 @@ class Settings:
     uvloop: bool = True
     rate_limits: RateLimits = field(default_factory=RateLimits)
     escalate_after: float = 60.0
+    escalate_crisis_after: float = 300.0
     claim_release_after: float = 120.0
     review_tick: float = 1.0
     escalation_webhook_url: str | None = None
@@ -198,6 +199,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         session_tick_seconds=_int(env, "PEERCHAT_SESSION_TICK_SECONDS", 5, 0, 300),
         rate_limits=RateLimits() if _bool(env, "PEERCHAT_RATE_LIMITS", True) else RateLimits.disabled(),
         escalate_after=_int(env, "PEERCHAT_ESCALATION_SECONDS", 60, 5, 3600),
+        escalate_crisis_after=_int(env, "PEERCHAT_CRISIS_ESCALATION_SECONDS", 300, 30, 24 * 3600),
         claim_release_after=_int(env, "PEERCHAT_CLAIM_RELEASE_SECONDS", 120, 10, 24 * 3600),
         escalation_webhook_url=webhook_url,
         escalation_webhook_secret=webhook_secret,

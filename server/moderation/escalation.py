@@ -1,4 +1,5 @@
-"""The review queue's background jobs: escalate imminent items nobody has claimed (once per deployment),
+"""The review queue's background jobs: escalate crisis items nobody has claimed (imminent ones after
+PEERCHAT_ESCALATION_SECONDS, other crisis items after PEERCHAT_CRISIS_ESCALATION_SECONDS; once per deployment),
 and hand back the claims of moderators who went away from this process (in every process: only the
 process they were connected to saw them go). Driven by the injected clock; tests call them directly.
 
@@ -40,7 +41,8 @@ async def escalate_unclaimed(svc: Services) -> int:
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
         store = ReviewStore(tx.session)
-        due = await store.due_for_escalation(now - svc.settings.escalate_after)
+        due = await store.due_for_escalation(now - svc.settings.escalate_after,
+                                             now - svc.settings.escalate_crisis_after)
         for item in due:
             item.escalated_at, item.version, item.updated_at = now, item.version + 1, now
             record(tx.session, actor=None, action="escalate", target_type=item.target_type,
@@ -51,7 +53,7 @@ async def escalate_unclaimed(svc: Services) -> int:
         staff = await SanctionStore(tx.session).moderator_ids() if due else []
     for shape in shapes:
         svc.moderation.metrics.escalations += 1
-        log.warning("crisis_item_escalated item=%s unclaimed_for=%ss", shape["id"], svc.settings.escalate_after)
+        log.warning("crisis_item_escalated item=%s severity=%s", shape["id"], shape["severity"])
         await publish_item(svc, "flag:updated", shape)
         for user_id in staff:
             await svc.broadcaster.publish(user_topic(user_id), "flag:escalated", {"item": shape})

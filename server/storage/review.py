@@ -83,10 +83,13 @@ class ReviewStore:
     async def row(self, item_id: str) -> ItemRow:
         return (await self.rows(ReviewItem.id == item_id, limit=1))[0]
 
-    async def due_for_escalation(self, cutoff: float) -> Sequence[ReviewItem]:
+    async def due_for_escalation(self, imminent_cutoff: float, crisis_cutoff: float) -> Sequence[ReviewItem]:
+        """Unclaimed, never escalated: imminent items (tier 5) created before the first cutoff, other crisis
+        items (tier 4) before the second."""
         found = await self.session.execute(select(ReviewItem).where(
-            ReviewItem.status == "pending", ReviewItem.tier >= 5, ReviewItem.escalated_at.is_(None),
-            ReviewItem.created_at <= cutoff).with_for_update())
+            ReviewItem.status == "pending", ReviewItem.escalated_at.is_(None),
+            or_(and_(ReviewItem.tier >= 5, ReviewItem.created_at <= imminent_cutoff),
+                and_(ReviewItem.tier == 4, ReviewItem.created_at <= crisis_cutoff))).with_for_update())
         return found.scalars().all()
 
     async def claimed_by_any(self, user_ids: Sequence[str]) -> Sequence[ReviewItem]:

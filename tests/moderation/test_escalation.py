@@ -87,10 +87,29 @@ async def test_a_claimed_or_lower_item_does_not_escalate(make_server: ServerFact
     author, _ = await member(server)
     message = await author.call("message:send", {"room": "anxiety", "text": "hi", "client_msg_id": "a"})
     reporter, _ = await member(server)
-    await reporter.call("message:report", {"message_id": message["message"]["id"], "reason": "crisis"})
+    await reporter.call("message:report", {"message_id": message["message"]["id"], "reason": "spam"})
     server.clock.advance(3600)
     await escalate_unclaimed(server.services)
     assert receiver.calls == [] and not mod.received("flag:escalated")
+
+
+async def test_other_crisis_items_escalate_later_than_imminent_ones(
+        make_server: ServerFactory, receiver: Receiver) -> None:
+    server = await _with_webhook(make_server, receiver)
+    mod = await staff(server)
+    author, _ = await member(server)
+    message = await author.call("message:send", {"room": "anxiety", "text": "hi", "client_msg_id": "a"})
+    reporter, _ = await member(server)
+    await reporter.call("message:report", {"message_id": message["message"]["id"], "reason": "crisis"})
+    item = (await mod.wait_for("flag:new"))["item"]
+    assert item["kind"] == "crisis" and item["severity"] == "high"
+    server.clock.advance(server.services.settings.escalate_crisis_after - 1)
+    await escalate_unclaimed(server.services)
+    assert receiver.calls == [] and not mod.received("flag:escalated")
+    server.clock.advance(2)
+    await escalate_unclaimed(server.services)
+    assert (await mod.wait_for("flag:escalated"))["item"]["id"] == item["id"]
+    assert len(receiver.calls) == 1
 
 
 async def test_webhook_failure_is_counted_and_alerts_still_go_out(make_server: ServerFactory,
