@@ -59,6 +59,22 @@ async def test_weekly_series_keeps_local_time_across_daylight_saving(server: Run
     assert reply["sessions"][0]["recurrence"]["frequency"] == "weekly"
 
 
+@pytest.mark.parametrize("start, dates", [
+    # The third Thursday of each month, keeping 7 pm in London across the change to summer time.
+    ("2031-01-16T19:00:00+00:00", ["2031-01-16T19", "2031-02-20T19", "2031-03-20T19", "2031-04-17T18"]),
+    # A first meeting on a fifth Friday: the group meets on the last Friday of every month.
+    ("2031-01-31T19:00:00+00:00", ["2031-01-31T19", "2031-02-28T19", "2031-03-28T19", "2031-04-25T18"]),
+])
+async def test_monthly_series_meet_on_the_same_week_and_weekday(server: RunningServer, start: str,
+                                                                dates: list[str]) -> None:
+    fran = await staff_token(server, "facilitator", "fran")
+    status, reply = await http(server, "POST", "/api/sessions", fran, session_body(
+        server, start=start, time_zone="Europe/London", recurrence={"frequency": "monthly", "count": 4}))
+    assert status == 201, reply
+    assert [s["start"][:13] for s in reply["sessions"]] == dates
+    assert reply["sessions"][0]["recurrence"]["frequency"] == "monthly"
+
+
 async def test_biweekly_series_until_a_date(server: RunningServer) -> None:
     fran = await staff_token(server, "facilitator", "fran")
     status, reply = await http(server, "POST", "/api/sessions", fran, session_body(
@@ -155,7 +171,7 @@ BAD: list[tuple[str, dict[str, Any], int, str, str]] = [
     ("duration over 8 hours", {"duration_minutes": 481}, 400, "invalid", "duration_minutes"),
     ("unknown time zone", {"time_zone": "Mars/Olympus"}, 400, "invalid", "time_zone"),
     ("path-like time zone", {"time_zone": "../../etc/passwd"}, 400, "invalid", "time_zone"),
-    ("monthly recurrence", {"recurrence": {"frequency": "monthly", "count": 3}}, 400, "invalid", "recurrence"),
+    ("yearly recurrence", {"recurrence": {"frequency": "yearly", "count": 3}}, 400, "invalid", "recurrence"),
     ("count and until", {"recurrence": {"frequency": "weekly", "count": 3, "until": "2031-02-01"}}, 400,
      "invalid", "recurrence"),
     ("neither count nor until", {"recurrence": {"frequency": "weekly"}}, 400, "invalid", "recurrence"),

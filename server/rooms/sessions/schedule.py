@@ -1,10 +1,13 @@
 """Validating what a facilitator schedules, and expanding a recurrence into occurrences (pure, no I/O).
 
-Weekly series keep the same wall-clock time in the facilitator's time zone, so across a daylight-saving
-change the UTC start moves by an hour and the group still meets at "7 pm".
+Series keep the same wall-clock time in the facilitator's time zone, so across a daylight-saving
+change the UTC start moves by an hour and the group still meets at "7 pm". Monthly groups meet as groups
+say they do: on the same weekday of the same week of the month ("the third Thursday"), or on the last
+one when the first meeting fell in a month's fifth week.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable
@@ -15,7 +18,7 @@ from ...errors import DomainError, ErrorCode
 MAX_DURATION_MINUTES = 8 * 60
 MAX_OCCURRENCES = 52
 MAX_CAPACITY = 500
-FREQUENCIES = {"weekly": 1, "biweekly": 2}
+FREQUENCIES = ("weekly", "biweekly", "monthly")
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -24,15 +27,31 @@ def _invalid(field: str, message: str) -> DomainError:
 
 @dataclass(frozen=True, slots=True)
 class Recurrence:
-    every_weeks: int
+    frequency: str
     count: int | None
     until: date | None
     skip: frozenset[date]
 
     def to_json(self) -> dict[str, Any]:
-        frequency = next(name for name, weeks in FREQUENCIES.items() if weeks == self.every_weeks)
-        return {"frequency": frequency, "count": self.count, "until": self.until.isoformat() if self.until else None,
+        return {"frequency": self.frequency, "count": self.count,
+                "until": self.until.isoformat() if self.until else None,
                 "skip": sorted(d.isoformat() for d in self.skip)}
+
+    def slot(self, first: datetime, number: int) -> datetime:
+        """The local wall-clock start of meeting `number` (0 is the first)."""
+        if self.frequency == "monthly":
+            return _same_week_of_month(first, number)
+        return first + timedelta(weeks=number * (2 if self.frequency == "biweekly" else 1))
+
+
+def _same_week_of_month(first: datetime, months: int) -> datetime:
+    week = (first.day - 1) // 7  # 0 for the first Thursday of a month ... 4 for a fifth one
+    year, month = divmod(first.month - 1 + months, 12)
+    year, month = first.year + year, month + 1
+    offset = (first.weekday() - calendar.weekday(year, month, 1)) % 7
+    days = calendar.monthrange(year, month)[1]
+    day = 1 + offset + 7 * (week if week < 4 else (days - 1 - offset) // 7)
+    return first.replace(year=year, month=month, day=day)
 
 
 def _text(field: str, low: int, high: int) -> Callable[[Any], str]:
@@ -104,9 +123,9 @@ def check_recurrence(value: Any) -> Recurrence | None:
     if not isinstance(value, dict) or not set(value) <= {"frequency", "count", "until", "skip"}:
         raise _invalid("recurrence", "'recurrence' is an object with frequency, count or until, and skip.")
     frequency = value.get("frequency")
-    weeks = FREQUENCIES.get(frequency) if isinstance(frequency, str) else None
-    if weeks is None:
-        raise _invalid("recurrence", "Recurrence frequency must be 'weekly' or 'biweekly' (every two weeks).")
+    if frequency not in FREQUENCIES:
+        raise _invalid("recurrence", "Recurrence frequency must be 'weekly', 'biweekly' (every two weeks) or "
+                       "'monthly' (the same weekday of the same week of each month).")
     count, until = value.get("count"), value.get("until")
     if (count is None) == (until is None):
         raise _invalid("recurrence", "Give either 'count' (how many meetings) or 'until' (the last date).")
@@ -115,7 +134,8 @@ def check_recurrence(value: Any) -> Recurrence | None:
     skip = value.get("skip") or []
     if not isinstance(skip, list) or len(skip) > MAX_OCCURRENCES:
         raise _invalid("recurrence", "'skip' must be a list of dates.")
-    return Recurrence(weeks, count, _date(until) if until is not None else None, frozenset(_date(d) for d in skip))
+    return Recurrence(frequency, count, _date(until) if until is not None else None,
+                      frozenset(_date(d) for d in skip))
 
 
 FIELDS: dict[str, Callable[[Any], Any]] = {
@@ -153,14 +173,14 @@ def check_schedule_fields(body: dict[str, Any], *, creating: bool) -> dict[str, 
 
 
 def occurrences(start: datetime, zone_name: str, rule: Recurrence | None) -> list[datetime]:
-    """UTC starts of every meeting: the same local wall-clock time each week (or two), minus skipped dates."""
+    """UTC starts of every meeting: the same local wall-clock time each week, two or month, minus skipped dates."""
     if rule is None:
         return [start]
     zone = ZoneInfo(zone_name)
     local = start.astimezone(zone).replace(tzinfo=None)
     slots: list[datetime] = []
     while len(slots) < MAX_OCCURRENCES + 1:
-        slot = local + timedelta(weeks=rule.every_weeks * len(slots))
+        slot = rule.slot(local, len(slots))
         if (rule.count is not None and len(slots) >= rule.count) or (rule.until and slot.date() > rule.until):
             break
         slots.append(slot)
