@@ -49,6 +49,8 @@ class Signal:
     source: str
     reporter_id: str | None
     reason: str
+    # What was said in a room that keeps no text: it goes out with this alert only, never to the database.
+    live_text: str | None = None
 
 
 async def notify(svc: Services, user_id: str, code: str, message: str, **extra: Any) -> None:
@@ -90,18 +92,22 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     item.updated_at = now
     await tx.session.flush()
     shape = item_shape(await store.row(item.id))
+    if signal.live_text is not None:
+        shape["live_text"] = signal.live_text
     tx.after_commit(lambda: _announce(svc, "flag:new" if fresh else "flag:updated", shape, triage))
     return added
 
 
-async def raise_for_verdict(tx: Transaction, svc: Services, message: Message, verdict: Verdict, now: float) -> None:
+async def raise_for_verdict(tx: Transaction, svc: Services, message: Message, verdict: Verdict, now: float,
+                            live_text: str | None = None) -> None:
     """A flagged or held message gets its review item in the same transaction that stores it, so a
-    crisis flag is never lost between the two."""
+    crisis flag is never lost between the two. In a room that keeps no text, `live_text` (what the room
+    was shown) rides on the live alert alone, so moderators online then can read what was said."""
     triage = review_item_for(verdict)
     if triage is None:
         return
     await raise_item(tx, svc, Signal("message", message.id, message.room_id, message.sender_id, triage,
-                                     "pipeline", None, triage.kind.value), now)
+                                     "pipeline", None, triage.kind.value, live_text), now)
     record(tx.session, actor=None, action="flag", target_type="message", target_id=message.id, now=now,
            room_id=message.room_id, kind=triage.kind.value, severity=triage.severity.value)
 

@@ -134,13 +134,14 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         record_verdict(verdict)
         message = _message(room, actor, client_msg_id, text, verdict, now, Message)
         message.content_warning = request.content_warning
+        live_text = None
         if message.status == "visible":
             message.seq = await RoomStore(tx.session).next_seq(room.id)
             if not rules.stores_messages:
-                message.text = None
+                live_text, message.text = message.text, None
         store.add(message)
         await tx.session.flush()
-        await raise_for_verdict(tx, svc, message, verdict, now)
+        await raise_for_verdict(tx, svc, message, verdict, now, live_text)
         result = _result(message, actor, room, None if message.status == "blocked" else verdict.text, svc.live.book)
         if message.status == "visible":
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))

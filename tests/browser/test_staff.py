@@ -5,6 +5,7 @@ import re
 
 from playwright.async_api import Page, WebSocketRoute, expect
 
+from tests.admin.api import call, staff_token
 from tests.browser.conftest import Pages, screenshot
 from tests.rooms.sessionkit import iso_in
 
@@ -285,4 +286,20 @@ async def test_a_held_message_shows_what_approval_posts_and_a_declined_one_is_ex
     await item.get_by_role("button", name="Resolve").click()
     await expect(ada.locator(".private-notices")).to_contain_text("won't be posted")
     await expect(bo.locator(".timeline .message-text", has_text="jo@example.org")).to_have_count(0)
+    pages.assert_clean()
+
+
+async def test_a_crisis_in_a_room_that_keeps_no_text_shows_its_words_in_the_alert(pages: Pages) -> None:
+    token = await staff_token(pages.server, "root")
+    assert (await call(pages.server, "PATCH", "/api/rooms/carers/policy", {"retention_days": 0}, token))[0] == 200
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
+    ada = await pages.peer("Ada", room="carers")
+    await say(ada, "I want to kill myself tonight")
+    first = mod.locator(".queue-item").first
+    await expect(first.locator(".live-text")).to_contain_text("I want to kill myself tonight")
+    await expect(first.locator(".live-text")).to_contain_text("This room keeps no text")
+    await first.get_by_role("button", name="Claim").click()  # a flag:updated without the words keeps them
+    await expect(first.locator(".claim")).to_have_text("You claimed this")
+    await expect(first.locator(".live-text")).to_contain_text("I want to kill myself tonight")
     pages.assert_clean()

@@ -134,6 +134,21 @@ async def test_live_only_rooms_deliver_but_never_store_text(server: RunningServe
     assert again["message"]["id"] == reply["message"]["id"]
 
 
+async def test_a_crisis_in_a_live_only_room_reaches_moderators_with_its_words_never_stored(
+        server: RunningServer) -> None:
+    headers = await _admin_headers(server)
+    await _patch(server, "/api/rooms/carers/policy", {"retention_days": 0}, headers)
+    moderator = await _moderator(server)
+    ada = await server.joined_peer("carers")
+    words = "I can't do this anymore, I want to kill myself tonight"
+    await _send(ada, words, "c1", room="carers")
+    flag = await moderator.wait_for("flag:new", lambda e: e["item"]["kind"] == "crisis")
+    assert flag["item"]["live_text"] == words
+    assert [m.text for m in await _stored(server)] == [None]
+    queue = await moderator.call("mod:queue", {})
+    assert "live_text" not in queue["items"][0]  # read back from the database: nothing to show
+
+
 async def test_retention_purge_deletes_expired_messages_and_records_the_run(server: RunningServer) -> None:
     ada = await server.joined_peer("check-in")
     await _send(ada, "old news", "k1", room="check-in")

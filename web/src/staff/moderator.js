@@ -97,6 +97,8 @@ export function moderatorView(main, app) {
     if (!item) return;
     const known = items.get(item.id);
     if (known && known.version > item.version) return;
+    // Text from a room that keeps none comes with the first alert only: keep it while the page is open.
+    if (known?.live_text && !item.live_text) item = { ...item, live_text: known.live_text };
     if (filter && item.priority !== FILTER_PRIORITY[filter]) return;
     cards.delete(item.id);
     if (isOpen(item)) items.set(item.id, item);
