@@ -15,6 +15,8 @@ async def _redis_state(server: Any) -> str:
 
 async def test_processes_survive_a_redis_outage_and_recover(cluster: Cluster, own_redis: RedisServer) -> None:
     one, two = await cluster.start(2, own_redis.url, PEERCHAT_RATE_LIMITS="true")
+    for server in (one, two):  # the first send must count on Redis, not on a link still connecting
+        assert await eventually(lambda: _is(_redis_state(server), "ok:ok"), timeout=15)
     token = await one.token()
     ada = await cluster.track(await one.joined(token=token))
     bo = await cluster.track(await one.joined())
