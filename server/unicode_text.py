@@ -1,21 +1,39 @@
 """Text from outside must be Unicode we can store and send on: JSON's escapes can name a lone surrogate
-(U+D800-U+DFFF), which is no character, and neither the database drivers nor UTF-8 accept one."""
+(U+D800-U+DFFF), which is no character, and neither the database drivers nor UTF-8 accept one; nor does
+PostgreSQL store NUL (U+0000) in text, which nobody types."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 NOT_UNICODE = ("Text must be valid Unicode: this holds a lone surrogate (U+D800 to U+DFFF), which is not a "
                "character. Send the text as it was typed.")
+NUL_CHARACTER = "Text can't hold the NUL character (U+0000): it isn't text anyone types, and it can't be stored."
+
+
+def _any_string(value: Any, bad: Callable[[str], bool]) -> bool:
+    """Whether `bad` holds for any string in a decoded JSON value, keys included."""
+    if isinstance(value, str):
+        return bad(value)
+    if isinstance(value, dict):
+        return any(_any_string(key, bad) or _any_string(item, bad) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_any_string(item, bad) for item in value)
+    return False
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    return not text.isascii() and _LONE_SURROGATE.search(text) is not None
 
 
 def lone_surrogate_in(value: Any) -> bool:
-    """Whether any string in a decoded JSON value, keys included, holds a lone surrogate."""
-    if isinstance(value, str):
-        return not value.isascii() and _LONE_SURROGATE.search(value) is not None
-    if isinstance(value, dict):
-        return any(lone_surrogate_in(key) or lone_surrogate_in(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(lone_surrogate_in(item) for item in value)
-    return False
+    return _any_string(value, _has_lone_surrogate)
+
+
+def unstorable_text(value: Any) -> str | None:
+    """Why a decoded JSON value holds text that can't be stored (NOT_UNICODE or NUL_CHARACTER), or None."""
+    if lone_surrogate_in(value):
+        return NOT_UNICODE
+    return NUL_CHARACTER if _any_string(value, lambda text: "\x00" in text) else None

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from ..errors import DomainError, ErrorCode
 from ..metrics import RATE_LIMITED
-from ..unicode_text import NOT_UNICODE, lone_surrogate_in
+from ..unicode_text import unstorable_text
 
 log = logging.getLogger("peerchat.http")
 
@@ -63,6 +63,7 @@ async def read_json(request: web.Request) -> dict[str, Any]:
         raise DomainError(ErrorCode.INVALID, "The request body must be JSON.") from None
     if not isinstance(body, dict):
         raise DomainError(ErrorCode.INVALID, "The request body must be a JSON object.")
-    if lone_surrogate_in(body):
-        raise DomainError(ErrorCode.INVALID, NOT_UNICODE)
+    unstorable = unstorable_text(body)
+    if unstorable:
+        raise DomainError(ErrorCode.INVALID, unstorable)
     return body

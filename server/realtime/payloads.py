@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import DomainError, ErrorCode
-from ..unicode_text import NOT_UNICODE, lone_surrogate_in
+from ..unicode_text import unstorable_text
 from .wirejson import TooLongNumber
 
 MAX_KEYS = 16
@@ -54,8 +54,9 @@ class Payload:
         if not isinstance(data, dict):
             raise _bad("The payload must be an object.")
         _check_plain(data, 1)
-        if lone_surrogate_in(data):
-            raise _bad(NOT_UNICODE)
+        unstorable = unstorable_text(data)
+        if unstorable:
+            raise _bad(unstorable)
         unknown = sorted(k for k in data if k not in allowed)
         if unknown:
             raise _bad(f"Unknown field: {str(unknown[0])[:40]}.", str(unknown[0])[:40])

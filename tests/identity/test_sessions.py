@@ -58,6 +58,14 @@ async def test_a_lone_surrogate_is_refused_as_text(server: RunningServer) -> Non
     assert status == 400 and body["error"]["code"] == "invalid" and "Unicode" in body["error"]["message"]
 
 
+async def test_a_nul_character_is_refused_as_text(server: RunningServer) -> None:
+    """PostgreSQL stores no U+0000 in text: refused up front with a reason, not a database error."""
+    for raw in (b'{"pseudonym": "mi\\u0000a"}', b'{"username": "root\\u0000", "password": "x"}'):
+        path = "/api/session" if b"pseudonym" in raw else "/api/login"
+        status, body = await server.post(path, raw=raw, headers={"Content-Type": "application/json"})
+        assert status == 400 and body["error"]["code"] == "invalid" and "NUL" in body["error"]["message"], path
+
+
 async def test_oversized_request_body_is_refused(server: RunningServer) -> None:
     status, body = await server.post("/api/session", raw=b"{" + b" " * 70_000 + b"}")
     assert status == 413 and body["error"]["code"] == "invalid"

@@ -27,6 +27,8 @@ BAD_PAYLOADS = [
     ("message:send", {"room": "anxiety", "text": b"\x00binary", "client_msg_id": "a"}),
     ("message:send", {"room": "anxiety", "text": "a lone \ud800 surrogate", "client_msg_id": "a"}),
     ("message:report", {"message_id": "x", "reason": "\udfff"}),
+    ("message:send", {"room": "anxiety", "text": "a NUL \x00 in the text", "client_msg_id": "a"}),
+    ("hand:raise", {"session": "a\x00b"}),
 ]
 
 
