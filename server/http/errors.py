@@ -34,6 +34,9 @@ def error_response(error: DomainError) -> web.Response:
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
+        unstorable = unstorable_text([request.path, *request.query.keys(), *request.query.values()])
+        if unstorable:  # a NUL in a path or query would reach the database, which can't take it
+            raise DomainError(ErrorCode.INVALID, unstorable)
         response = await handler(request)
     except DomainError as error:
         if error.code is ErrorCode.RATE_LIMITED:
