@@ -65,6 +65,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
         watchdog.cancel()
         await asyncio.gather(watchdog, return_exceptions=True)
         await sio.shutdown()
+        await drain.settle(settings.shutdown_timeout)
         await shared.stop()
         await db.close()
 

@@ -24,9 +24,16 @@ class Drain:
         self._idle = asyncio.Event()
         self._idle.set()
 
+    async def settle(self, timeout: float) -> None:
+        """Wait, at most `timeout` seconds, for what is in flight: the last step before the database closes."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except asyncio.TimeoutError:
+            log.warning("shutdown_inflight_timeout inflight=%d", self._inflight)
+
     @contextmanager
     def track(self) -> Iterator[None]:
-        """Count one client event as in flight, so shutdown waits for its ack."""
+        """Count one client event (or a closed connection's clean-up) as in flight, so shutdown waits for it."""
         self._inflight += 1
         self._idle.clear()
         try:

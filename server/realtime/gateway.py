@@ -85,7 +85,8 @@ class Gateway(socketio.AsyncNamespace):
         self.svc.moderation.disconnected(sid, principal.user_id, now=self.svc.clock.now(),
                                          connections_left=self.svc.online.connection_count(principal.user_id))
         try:
-            await do_leave_all(self.svc, actor=principal, sid=sid)
+            with self.drain.track():  # it still writes to the database, so shutdown waits for it
+                await do_leave_all(self.svc, actor=principal, sid=sid)
         except Exception:
             log.exception("disconnect_cleanup_failed user=%s", principal.user_id)
 
