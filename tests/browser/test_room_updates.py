@@ -7,6 +7,7 @@ from playwright.async_api import Page, expect
 from server.identity.roles import Role
 from tests.admin.api import call, staff_token
 from tests.browser.conftest import Pages
+from tests.rooms.sessionkit import iso_in
 
 
 async def _say(page: Page, text: str) -> None:
@@ -49,4 +50,31 @@ async def test_a_held_message_that_is_not_approved_says_so_on_the_page(pages: Pa
     assert resolved["ok"] and resolved["declined"]["room"] == "anxiety", resolved
     await expect(ada.locator(".pending-list .message.declined")).to_contain_text("Not posted after review")
     await expect(ada.locator(".private-notices")).to_contain_text("won't be posted")
+    pages.assert_clean()
+
+
+async def test_a_coming_session_says_who_leads_it_and_takes_an_rsvp(pages: Pages) -> None:
+    server = pages.server
+    fran = await staff_token(server, "fran", role=Role.FACILITATOR)
+    status, body = await call(server, "POST", "/api/sessions", {
+        "room": "anxiety", "title": "Evening circle", "description": "Check-in, a topic, a closing round.",
+        "start": iso_in(server, 7200), "duration_minutes": 60, "capacity": 10}, fran)
+    assert status == 201, body
+    session_id = body["sessions"][0]["id"]
+    directory = await pages.open("/#/rooms")
+    card = directory.get_by_role("listitem", name="Anxiety", exact=True)
+    await expect(card).to_contain_text("Next session: Evening circle")
+    await expect(card).to_contain_text("led by fran")
+    ada = await pages.peer("Ada")
+    panel = ada.locator(".session-panel")
+    await expect(panel.get_by_role("heading", level=2)).to_have_text("Evening circle")
+    await expect(panel).to_contain_text("Led by fran")
+    await expect(panel).to_contain_text("Check-in, a topic, a closing round.")
+    await panel.get_by_role("button", name="I plan to come").click()
+    await expect(panel.get_by_role("button", name="You plan to come (change)")).to_have_attribute(
+        "aria-pressed", "true")
+    assert (await call(server, "GET", f"/api/sessions/{session_id}", None, fran))[1]["session"]["rsvps"] == 1
+    await panel.get_by_role("button", name="You plan to come (change)").click()
+    await expect(panel.get_by_role("button", name="I plan to come")).to_have_attribute("aria-pressed", "false")
+    assert (await call(server, "GET", f"/api/sessions/{session_id}", None, fran))[1]["session"]["rsvps"] == 0
     pages.assert_clean()

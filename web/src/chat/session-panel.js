@@ -1,5 +1,5 @@
-// A facilitated session as a peer sees it in the room: what is coming or running, joining it (or the
-// waitlist), raising a hand, whose turn it is, slow mode, the pinned agenda and a break timer. The
+// A facilitated session as a peer sees it in the room: what is coming or running, who leads it and what it
+// is about, saying you plan to come (RSVP), joining it (or the waitlist), raising a hand, whose turn it is, slow mode, the pinned agenda and a break timer. The
 // Session shape is docs/protocol.md's; the room's current session comes from /api/rooms/{slug}/sessions
 // and every change arrives as session:state.
 import { announce, formatDateTime, formatTime, h } from "../dom.js";
@@ -18,8 +18,11 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
   let position = null;
   let muted = false;
   let ticker = null;
+  const planned = new Set(); // sessions this tab said it plans to come to (the Session shape has only a count)
   const title = h("h2", {}, "");
   const when = h("p", { class: "meta" });
+  const led = h("p", { class: "meta" });
+  const about = h("p", { class: "session-about" });
   const state = h("p", { class: "session-state", role: "status" });
   const place = h("p", { class: "session-place" });
   const pinned = h("p", { class: "pinned", hidden: true });
@@ -28,8 +31,9 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
   const join = h("button", { type: "button", class: "primary", onclick: joinSession }, "Join this session");
   const leave = h("button", { type: "button", class: "link-button", onclick: leaveSession }, "Leave the session");
   const hand = h("button", { type: "button", class: "secondary", "aria-pressed": "false", onclick: toggleHand }, "Raise hand");
+  const rsvp = h("button", { type: "button", class: "secondary", "aria-pressed": "false", onclick: toggleRsvp }, "I plan to come");
   const element = h("section", { class: "session-panel card", hidden: true, "aria-label": "Session" },
-    title, when, state, place, pinned, breakLine, turn, h("div", { class: "control-row" }, join, hand, leave));
+    title, when, led, about, state, place, pinned, breakLine, turn, h("div", { class: "control-row" }, join, rsvp, hand, leave));
 
   const offs = [
     conn.on(PUSH.sessionState, (s) => s.room === slug && update(s)),
@@ -89,6 +93,9 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
     const c = s.controls;
     const controller = canControl(s, me);
     title.textContent = s.title;
+    led.textContent = s.facilitators.length ? `Led by ${s.facilitators.map((f) => f.pseudonym).join(" and ")}` : "";
+    about.textContent = s.description;
+    about.hidden = !s.description;
     when.textContent = `${formatDateTime(s.start)} to ${formatTime(s.end)} · ${s.attending} of ${s.capacity} places taken`
       + `${s.waitlisted ? ` · ${s.waitlisted} waiting` : ""}${s.confidential ? " · confidential: messages are deleted when it ends" : ""}`;
     state.textContent = [
@@ -107,6 +114,10 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
     turn.textContent = c.speaker ? (mine ? "It's your turn to speak." : `${c.speaker.pseudonym} has the turn.`) : "";
     const running = RUNNING.includes(s.state);
     join.hidden = controller || !running || status !== "none";
+    const coming = planned.has(s.id);
+    rsvp.hidden = controller || s.state !== "scheduled";
+    rsvp.setAttribute("aria-pressed", String(coming));
+    rsvp.textContent = coming ? "You plan to come (change)" : "I plan to come";
     leave.hidden = status !== "in" && status !== "waitlisted";
     const raised = c.hands.some((u) => u.id === me.id);
     hand.setAttribute("aria-pressed", String(raised));
@@ -142,6 +153,21 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
     if (reply.ok) {
       status = "none";
       render();
+    }
+  }
+
+  async function toggleRsvp() {
+    if (!current) return;
+    const coming = !planned.has(current.id);
+    try {
+      const path = `/api/sessions/${encodeURIComponent(current.id)}/rsvp`;
+      const reply = coming ? await api.post(path, undefined, token) : await api.del(path, token);
+      if (coming) planned.add(current.id);
+      else planned.delete(current.id);
+      update(reply.session);
+      announce(coming ? "Noted: you plan to come. You can join when the lobby opens." : "Noted: you don't plan to come.");
+    } catch (error) {
+      place.textContent = error.message;
     }
   }
 

@@ -58,7 +58,9 @@ function roomCard(room) {
       room.age_band === "teens" ? h("span", {}, "For people under 18") : null,
       h("span", {}, `${room.online} ${room.online === 1 ? "person" : "people"} online`),
       h("span", {}, room.listeners_allowed ? "Listening only is welcome" : "Everyone takes part"),
-      h("span", {}, session ? `Next session: ${session.title}, ${formatDateTime(session.start)}` : "No session scheduled")),
+      h("span", {}, session ? `Next session: ${session.title}, ${formatDateTime(session.start)}`
+        + `${session.facilitators.length ? `, led by ${session.facilitators.map((f) => f.pseudonym).join(" and ")}` : ""}`
+        : "No session scheduled")),
     h("details", { class: "agreement" },
       h("summary", {}, "Read the group agreement"),
       h("p", {}, room.agreement)),
