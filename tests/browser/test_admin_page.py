@@ -217,7 +217,7 @@ async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
     await tab_until(admin, "el.getAttribute('role') === 'tab'")
     rooms = admin.get_by_role("tab", name="Rooms")
     await expect(rooms).to_be_focused()
-    for name in ("Staff", "Watched words", "Crisis resources", "Changes"):
+    for name in ("Staff", "Watched words", "Crisis resources", "Changes", "Team figures"):
         await admin.keyboard.press("ArrowRight")
         await expect(admin.get_by_role("tab", name=name)).to_be_focused()
         await expect(admin.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
@@ -226,7 +226,7 @@ async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
     await admin.keyboard.press("ArrowRight")
     await expect(rooms).to_be_focused()
     await admin.keyboard.press("End")
-    await expect(admin.get_by_role("tab", name="Changes")).to_be_focused()
+    await expect(admin.get_by_role("tab", name="Team figures")).to_be_focused()
     await admin.keyboard.press("Home")
     await admin.keyboard.press("ArrowRight")
     await expect(admin).to_have_url(re.compile(r"#/admin/staff$"))  # the hash follows the selection
@@ -248,7 +248,7 @@ async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
     await narrow.get_by_label("Username").fill("root")
     await narrow.get_by_label("Password").fill(PEER_PASSWORD)
     await narrow.get_by_role("button", name="Sign in").click()
-    for name in ("Rooms", "Staff", "Watched words", "Crisis resources", "Changes"):
+    for name in ("Rooms", "Staff", "Watched words", "Crisis resources", "Changes", "Team figures"):
         await open_tab(narrow, name)
         assert await narrow.evaluate("document.documentElement.scrollWidth") <= 360, name
     pages.assert_clean()
@@ -267,4 +267,19 @@ async def test_peers_and_other_staff_are_refused_by_the_admin_api_and_page(pages
     await mod.goto(server.url + "/#/admin")
     await expect(mod.get_by_role("heading", name="Staff sign-in")).to_be_visible()
     await expect(mod.get_by_text("Please sign in with a staff account")).to_be_visible()
+    pages.assert_clean()
+
+
+async def test_team_figures_show_how_fast_the_queue_is_worked(pages: Pages) -> None:
+    asker = await pages.server.joined_peer()
+    assert (await asker.call("help:request", {"room": "anxiety"}))["ok"]
+    admin = await admin_page(pages)
+    panel = await open_tab(admin, "Team figures")
+    await expect(panel.get_by_role("heading", name="Team figures", exact=True)).to_be_visible()
+    await expect(panel.get_by_role("status")).to_contain_text("1 open in the queue now")
+    imminent = panel.get_by_role("row", name=re.compile("^Imminent crisis"))
+    await expect(imminent.get_by_role("cell")).to_have_text(["1", "1", "none yet", "none yet", "none yet", "none yet"])
+    await panel.get_by_label("Period", exact=True).select_option(label="Last day")
+    await expect(imminent.get_by_role("cell").first).to_have_text("1")
+    await expect(admin).to_have_url(re.compile(r"#/admin/figures$"))
     pages.assert_clean()
