@@ -32,8 +32,13 @@ def lone_surrogate_in(value: Any) -> bool:
     return _any_string(value, _has_lone_surrogate)
 
 
+def _unstorable(text: str) -> bool:
+    return "\x00" in text or _has_lone_surrogate(text)
+
+
 def unstorable_text(value: Any) -> str | None:
-    """Why a decoded JSON value holds text that can't be stored (NOT_UNICODE or NUL_CHARACTER), or None."""
-    if lone_surrogate_in(value):
-        return NOT_UNICODE
-    return NUL_CHARACTER if _any_string(value, lambda text: "\x00" in text) else None
+    """Why a decoded JSON value holds text that can't be stored (NOT_UNICODE or NUL_CHARACTER), or None. One
+    walk over every payload (the send path runs it per message); the second only to say which it is."""
+    if not _any_string(value, _unstorable):
+        return None
+    return NOT_UNICODE if lone_surrogate_in(value) else NUL_CHARACTER

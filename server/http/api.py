@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..identity.accounts import address_key, do_create_peer, do_login
-from ..identity.sign_out import do_sign_out
+from ..identity.revocation import do_sign_out
 from ..rooms.erasure import do_delete_account
 from .auth import require_principal
 from .client_address import client_address

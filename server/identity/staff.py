@@ -12,15 +12,15 @@ from typing import Any
 from ..broadcast import user_topic
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
-from ..moderation.live_config import STAFF
 from ..rooms.admin_audit import record_admin_change
 from ..services import Services
-from ..storage.admin import ConfigVersionStore, StaffStore
+from ..storage.admin import StaffStore
 from ..storage.database import Transaction
 from ..storage.models import User
 from .accounts import check_password, check_username, do_create_staff
 from .passwords import hash_password
 from .principal import Principal
+from .revocation import close_everywhere, revoke_everywhere
 from .roles import STAFF_ROLES, Role
 
 log = logging.getLogger("peerchat.staff")
@@ -81,13 +81,6 @@ async def _keep_an_admin(tx: Transaction, user: User) -> None:
                           "else an administrator first.")
 
 
-def _end_sessions(svc: Services, tx: Transaction, user: User) -> None:
-    """No token of theirs works again, every process drops their sockets (config poll), this one now."""
-    user.token_version += 1
-    user_id = user.id
-    tx.after_commit(lambda: svc.broadcaster.close_topic(user_topic(user_id)))
-
-
 async def do_change_role(svc: Services, *, actor: Principal, username: object, role: object) -> dict[str, Any]:
     check_admin(actor)
     new_role = check_staff_role(role)
@@ -101,8 +94,7 @@ async def do_change_role(svc: Services, *, actor: Principal, username: object, r
         if before is not new_role:
             user.role = new_role.value
             # Open sockets carry the old role: closing them makes the person reconnect with the new one.
-            tx.after_commit(lambda: svc.broadcaster.close_topic(user_topic(user.id)))
-            await ConfigVersionStore(tx.session).bump(STAFF)  # and every other process closes theirs
+            await close_everywhere(svc, tx, user.id)
             record_admin_change(tx, actor, "staff.role", f"staff:{user.username}", {"role": before.value},
                                 {"role": new_role.value}, at=svc.clock.now())
     log.info("staff_role_changed user=%s role=%s actor=%s", user.id, new_role.value, actor.user_id)
@@ -122,8 +114,7 @@ async def do_set_staff_active(svc: Services, *, actor: Principal, username: obje
             if user.role == Role.ADMIN:
                 await _keep_an_admin(tx, user)
             user.deactivated_at = svc.clock.now()
-            _end_sessions(svc, tx, user)
-            await ConfigVersionStore(tx.session).bump(STAFF)
+            await revoke_everywhere(svc, tx, user.id)
         else:
             user.deactivated_at = None
         record_admin_change(tx, actor, "staff.activate" if active else "staff.deactivate", f"staff:{user.username}",
@@ -141,8 +132,7 @@ async def do_reset_password(svc: Services, *, actor: Principal, username: object
         if not can_assign_role(actor.role, Role(user.role), Role(user.role)):
             raise DomainError(ErrorCode.FORBIDDEN, "You can't change an account above your own role.")
         user.password_hash = hash_password(new_password)
-        _end_sessions(svc, tx, user)
-        await ConfigVersionStore(tx.session).bump(STAFF)
+        await revoke_everywhere(svc, tx, user.id)
         record_admin_change(tx, actor, "staff.password_reset", f"staff:{user.username}", None, None,
                             at=svc.clock.now())
     log.info("staff_password_reset user=%s actor=%s", user.id, actor.user_id)

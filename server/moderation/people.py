@@ -13,6 +13,7 @@ from ..broadcast import user_topic
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..identity.revocation import revoke_everywhere
 from ..identity.roles import Role, can_grant
 from ..rooms.membership import remove_member
 from ..services import Services
@@ -25,17 +26,11 @@ from ..storage.sanctions import SanctionStore
 from ..storage.users import UserStore
 from .actions import subject_below
 from .audit import record
-from .live_config import KICKS, STAFF
+from .live_config import KICKS
 from .queue import act_on_item, notify
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
 KICK_LOOKBACK_SECONDS = 60.0
-
-
-async def end_sessions(svc: Services, user_id: str, code: str, message: str) -> None:
-    """Tell every tab why, then close this process's sockets; other processes refuse the next send."""
-    await svc.broadcaster.publish(user_topic(user_id), "session:ended", {"code": code, "message": message})
-    await svc.broadcaster.close_topic(user_topic(user_id))
 
 
 async def do_mute(svc: Services, *, actor: Principal, item_id: str, version: int, minutes: int,
@@ -110,11 +105,8 @@ async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int)
         if subject.deactivated_at is not None:
             raise DomainError(ErrorCode.INVALID, "That account is already closed.", field="item_id")
         subject.deactivated_at = svc.clock.now()
-        await UserStore(tx.session).bump_token_version(subject.id)
-        # Every other process closes the person's sockets at its next one-second look at this counter.
-        await ConfigVersionStore(tx.session).bump(STAFF)
-        tx.after_commit(lambda: end_sessions(svc, subject.id, "banned", "The moderators have closed this account "
-                                             "for breaking the group agreement."))
+        await revoke_everywhere(svc, tx, subject.id, ("banned", "The moderators have closed this account for "
+                                                      "breaking the group agreement."))
         return {"banned": {"user_id": subject.id}}
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="ban", change=ban)
 
@@ -134,10 +126,7 @@ async def do_set_role(svc: Services, *, actor: Principal, user_id: str, role: st
             raise DomainError(ErrorCode.FORBIDDEN, "You can't give that role: staff only act on people below "
                               "them and never grant a role above their own.")
         old_role, target.role = target.role, new_role.value
-        await store.bump_token_version(target.id)
-        await ConfigVersionStore(tx.session).bump(STAFF)
+        await revoke_everywhere(svc, tx, target.id, ("role_changed", "Your role has changed. Please sign in again."))
         record(tx.session, actor=actor, action="role.set", target_type="user", target_id=target.id,
                now=svc.clock.now(), old=old_role, new=new_role.value)
-        tx.after_commit(lambda: end_sessions(svc, target.id, "role_changed", "Your role has changed. "
-                                             "Please sign in again."))
     return {"user": {"id": target.id, "pseudonym": target.pseudonym, "role": target.role}}

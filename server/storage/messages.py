@@ -35,6 +35,15 @@ class MessageStore:
         rows = (await self.session.execute(query.order_by(Message.seq.desc()).limit(limit))).all()
         return [(m, u) for m, u in reversed(rows)]
 
+    async def visible_texts(self, room_of: dict[str, str]) -> dict[str, str]:
+        """The text of each message (id -> its room) that is still visible, with text, in that room."""
+        if not room_of:
+            return {}
+        found = await self.session.execute(select(Message.id, Message.room_id, Message.text).where(
+            Message.id.in_(list(room_of)), Message.status == "visible", Message.text.is_not(None)))
+        return {message_id: text for message_id, room_id, text in found.all()
+                if text and room_of[message_id] == room_id}
+
     async def get(self, message_id: str) -> Message | None:
         return await self.session.get(Message, message_id)
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...clock import iso
-from ...storage.models import Message, Room
+from ...storage.messages import MessageStore
+from ...storage.models import Room
 from ...storage.session_models import GroupSession, SessionParticipant
 from ...storage.sessions import SessionStore
 
@@ -52,13 +53,9 @@ def _controls_shape(row: GroupSession, muted: list[str], texts: dict[str, str],
 
 async def _pinned_texts(session: AsyncSession, rows: list[GroupSession]) -> dict[str, str]:
     """The text of every pinned room message that is still visible in its session's room, read now."""
-    rooms = {pinned["message"]: row.room_id for row in rows
-             if isinstance(pinned := controls_of(row)["pinned"], dict) and pinned.get("message")}
-    if not rooms:
-        return {}
-    found = await session.execute(select(Message.id, Message.room_id, Message.text).where(
-        Message.id.in_(list(rooms)), Message.status == "visible", Message.text.is_not(None)))
-    return {message_id: text for message_id, room_id, text in found.all() if text and rooms[message_id] == room_id}
+    return await MessageStore(session).visible_texts({
+        pinned["message"]: row.room_id for row in rows
+        if isinstance(pinned := controls_of(row)["pinned"], dict) and pinned.get("message")})
 
 
 def _shape(row: GroupSession, slug: str, names: dict[str, str], people: list[SessionParticipant],
