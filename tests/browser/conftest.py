@@ -71,10 +71,12 @@ class Pages:
         self.csp_violations: list[str] = []
 
     async def open(self, path: str = "/", *, width: int = 1100, height: int = 800, locale: str | None = None,
-                   ws_route: Callable[[WebSocketRoute], Any] | None = None) -> Page:
-        """A page in a context of its own; `locale` sets the browser's language (navigator.language too)."""
+                   timezone_id: str | None = None, ws_route: Callable[[WebSocketRoute], Any] | None = None) -> Page:
+        """A page in a context of its own; `locale` sets the browser's language (navigator.language too) and
+        `timezone_id` its time zone (an IANA name)."""
+        extra = {**({"locale": locale} if locale else {}), **({"timezone_id": timezone_id} if timezone_id else {})}
         context = await self.browser.new_context(viewport={"width": width, "height": height},
-                                                 reduced_motion="reduce", **({"locale": locale} if locale else {}))
+                                                 reduced_motion="reduce", **extra)
         self.contexts.append(context)
         page = await context.new_page()
         page.on("dialog", lambda dialog: self.dialogs.append(dialog.message))

@@ -74,7 +74,15 @@ async def test_a_coming_session_says_who_leads_it_and_takes_an_rsvp(pages: Pages
     await expect(panel.get_by_role("button", name="You plan to come (change)")).to_have_attribute(
         "aria-pressed", "true")
     assert (await call(server, "GET", f"/api/sessions/{session_id}", None, fran))[1]["session"]["rsvps"] == 1
+    # The button shows what the server knows, not what this page remembers: a reload keeps it.
+    await ada.reload()
+    await expect(panel.get_by_role("heading", level=2)).to_have_text("Evening circle")
+    await expect(panel.get_by_role("button", name="You plan to come (change)")).to_have_attribute(
+        "aria-pressed", "true")
     await panel.get_by_role("button", name="You plan to come (change)").click()
     await expect(panel.get_by_role("button", name="I plan to come")).to_have_attribute("aria-pressed", "false")
     assert (await call(server, "GET", f"/api/sessions/{session_id}", None, fran))[1]["session"]["rsvps"] == 0
+    await ada.reload()
+    await expect(panel.get_by_role("heading", level=2)).to_have_text("Evening circle")
+    await expect(panel.get_by_role("button", name="I plan to come")).to_have_attribute("aria-pressed", "false")
     pages.assert_clean()

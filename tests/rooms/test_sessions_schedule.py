@@ -117,6 +117,31 @@ async def test_rsvp(server: RunningServer) -> None:
     assert (await http(server, "POST", "/api/sessions/nope/rsvp", peer))[0] == 404
 
 
+async def test_a_signed_in_caller_is_told_whether_they_rsvped(server: RunningServer) -> None:
+    fran = await staff_token(server, "facilitator", "fran")
+    created = await schedule(server, fran)
+    robin, sky = await server.peer_token("Robin"), await server.peer_token("Sky")
+    path = f"/api/sessions/{created['id']}"
+
+    async def rsvped(token: str | None) -> list[object]:
+        """What each reading route says to this caller (absent: the key is not in the shape)."""
+        one = (await http(server, "GET", path, token))[1]["session"] if token else {}
+        room = (await http(server, "GET", "/api/rooms/anxiety/sessions", token))[1]["sessions"][0]
+        return [one.get("rsvped", "absent"), room.get("rsvped", "absent")]
+
+    assert await rsvped(robin) == [False, False]
+    status, reply = await http(server, "POST", f"{path}/rsvp", robin)
+    assert status == 200 and reply["session"]["rsvped"] is True and reply["session"]["rsvps"] == 1
+    assert await rsvped(robin) == [True, True]
+    assert await rsvped(sky) == [False, False], "another person's RSVP is not theirs"
+    assert await rsvped(None) == ["absent", "absent"], "nobody signed in: no rsvped at all"
+    staff = (await http(server, "GET", "/api/sessions", fran))[1]["sessions"]
+    assert [s["rsvped"] for s in staff] == [False] and staff[0]["rsvps"] == 1
+    status, reply = await http(server, "DELETE", f"{path}/rsvp", robin)
+    assert status == 200 and reply["session"]["rsvped"] is False and reply["session"]["rsvps"] == 0
+    assert await rsvped(robin) == [False, False]
+
+
 async def test_icalendar_feeds_validate(server: RunningServer) -> None:
     fran = await staff_token(server, "facilitator", "fran")
     status, reply = await http(server, "POST", "/api/sessions", fran, session_body(

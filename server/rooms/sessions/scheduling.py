@@ -163,7 +163,8 @@ async def do_rsvp(svc: Services, *, actor: Principal, session_id: str, going: bo
             store.add(person)
         person.rsvp = going
         await tx.session.flush()
-        return {"session": await describe_one(tx.session, row, in_room=room_readers(svc, actor))}
+        return {"session": await describe_one(tx.session, row, in_room=room_readers(svc, actor),
+                                              viewer=actor.user_id)}
 
 
 async def list_sessions(svc: Services, *, viewer: Principal | None,
@@ -172,7 +173,8 @@ async def list_sessions(svc: Services, *, viewer: Principal | None,
     async with svc.db.read() as session:
         room_id = (await check_visible_room(session, room_slug, viewer)).id if room_slug is not None else None
         rows = await visible_sessions(session, await SessionStore(session).listed(room_id=room_id), viewer)
-        return await describe(session, rows, in_room=room_readers(svc, viewer))
+        return await describe(session, rows, in_room=room_readers(svc, viewer),
+                              viewer=viewer.user_id if viewer is not None else None)
 
 
 async def get_session(svc: Services, session_id: str, *, viewer: Principal) -> dict[str, Any]:
@@ -180,7 +182,7 @@ async def get_session(svc: Services, session_id: str, *, viewer: Principal) -> d
         found = await visible_sessions(session, [await check_session(SessionStore(session), session_id)], viewer)
         if not found:
             raise DomainError(ErrorCode.NOT_FOUND, "That session doesn't exist.")
-        return await describe_one(session, found[0], in_room=room_readers(svc, viewer))
+        return await describe_one(session, found[0], in_room=room_readers(svc, viewer), viewer=viewer.user_id)
 
 
 async def next_session_by_room(db: Database) -> dict[str, dict[str, Any]]:

@@ -59,8 +59,8 @@ async def _pinned_texts(session: AsyncSession, rows: list[GroupSession]) -> dict
 
 
 def _shape(row: GroupSession, slug: str, names: dict[str, str], people: list[SessionParticipant],
-           texts: dict[str, str], in_room: RoomReaders) -> dict[str, Any]:
-    return {
+           texts: dict[str, str], in_room: RoomReaders, viewer: str | None) -> dict[str, Any]:
+    shape = {
         "id": row.id, "series": row.series_id, "room": slug, "title": row.title, "description": row.description,
         "facilitators": [{"id": uid, "pseudonym": names.get(uid, "")} for uid in row.facilitators],
         "start": iso(row.start_at), "end": iso(row.ends_at), "opens_at": iso(row.opens_at),
@@ -72,12 +72,17 @@ def _shape(row: GroupSession, slug: str, names: dict[str, str], people: list[Ses
         "controls": _controls_shape(row, [p.user_id for p in people if p.muted and p.status == "in"], texts,
                                     in_room),
     }
+    if viewer is not None:
+        shape["rsvped"] = any(p.user_id == viewer and p.rsvp for p in people)
+    return shape
 
 
-async def describe(session: AsyncSession, rows: list[GroupSession], *,
-                   in_room: RoomReaders = nobody) -> list[dict[str, Any]]:
+async def describe(session: AsyncSession, rows: list[GroupSession], *, in_room: RoomReaders = nobody,
+                   viewer: str | None = None) -> list[dict[str, Any]]:
     """Sessions as the wire shows them. `in_room(row)` says whether the caller is among the people in that
-    session's room, who alone see a pinned room message's text (everyone else gets the pin with "text": "")."""
+    session's room, who alone see a pinned room message's text (everyone else gets the pin with "text": "").
+    `viewer` is the caller's user id in an answer to one signed-in person: each shape then says whether they
+    have RSVPed (`rsvped`). Shapes pushed to a room (session:state) are for everyone and have no `rsvped`."""
     store = SessionStore(session)
     users = await store.users(uid for row in rows for uid in row.facilitators)
     names = {uid: user.pseudonym for uid, user in users.items()}
@@ -88,8 +93,9 @@ async def describe(session: AsyncSession, rows: list[GroupSession], *,
     for person in await store.roster([row.id for row in rows]):
         roster[person.session_id].append(person)
     texts = await _pinned_texts(session, rows)
-    return [_shape(row, slugs.get(row.room_id, ""), names, roster[row.id], texts, in_room) for row in rows]
+    return [_shape(row, slugs.get(row.room_id, ""), names, roster[row.id], texts, in_room, viewer) for row in rows]
 
 
-async def describe_one(session: AsyncSession, row: GroupSession, *, in_room: RoomReaders = nobody) -> dict[str, Any]:
-    return (await describe(session, [row], in_room=in_room))[0]
+async def describe_one(session: AsyncSession, row: GroupSession, *, in_room: RoomReaders = nobody,
+                       viewer: str | None = None) -> dict[str, Any]:
+    return (await describe(session, [row], in_room=in_room, viewer=viewer))[0]

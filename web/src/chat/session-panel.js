@@ -18,7 +18,9 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
   let position = null;
   let muted = false;
   let ticker = null;
-  const planned = new Set(); // sessions this tab said it plans to come to (the Session shape has only a count)
+  // Whether this person plans to come, per session, as the server last said: HTTP answers to a signed-in
+  // caller carry "rsvped"; session:state pushes (one shape for the whole room) don't, so it is kept here.
+  const planned = new Map();
   const title = h("h2", {}, "");
   const when = h("p", { class: "meta" });
   const led = h("p", { class: "meta" });
@@ -71,7 +73,11 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
   }
 
   function update(s) {
-    if (s && current && s.id === current.id && s.version < current.version) return;
+    if (s && typeof s.rsvped === "boolean") planned.set(s.id, s.rsvped);
+    if (s && current && s.id === current.id && s.version < current.version) {
+      render();
+      return;
+    }
     if (!s || s.id !== current?.id) {
       status = "none";
       position = null;
@@ -114,7 +120,7 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
     turn.textContent = c.speaker ? (mine ? "It's your turn to speak." : `${c.speaker.pseudonym} has the turn.`) : "";
     const running = RUNNING.includes(s.state);
     join.hidden = controller || !running || status !== "none";
-    const coming = planned.has(s.id);
+    const coming = planned.get(s.id) === true;
     rsvp.hidden = controller || s.state !== "scheduled";
     rsvp.setAttribute("aria-pressed", String(coming));
     rsvp.textContent = coming ? "You plan to come (change)" : "I plan to come";
@@ -158,12 +164,10 @@ export function sessionPanel({ conn, slug, me, token, mode, onSession }) {
 
   async function toggleRsvp() {
     if (!current) return;
-    const coming = !planned.has(current.id);
+    const coming = planned.get(current.id) !== true;
     try {
       const path = `/api/sessions/${encodeURIComponent(current.id)}/rsvp`;
       const reply = coming ? await api.post(path, undefined, token) : await api.del(path, token);
-      if (coming) planned.add(current.id);
-      else planned.delete(current.id);
       update(reply.session);
       announce(coming ? "Noted: you plan to come. You can join when the lobby opens." : "Noted: you don't plan to come.");
     } catch (error) {
