@@ -28,6 +28,7 @@ from .moderation.figures import format_figures, get_team_figures
 from .rooms.catalogue import do_seed_rooms
 from .rooms.policy import RoomRules
 from .rooms.policy_changes import do_update_room_rules_as_operator
+from .moderation.audit_retention import do_purge_audit
 from .rooms.retention import do_purge_expired
 from .runtime import freeze_startup_objects, tune_collector
 from .serve import serve
@@ -132,6 +133,11 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
         report = await do_purge_expired(db, SystemClock(), settings.moderation_retention_days)
         rooms = ", ".join(f"{slug}: {count}" for slug, count in sorted(report.removed.items())) or "nothing expired"
         print(f"peerchat: purged {report.total} messages ({rooms})")
+        audit = await do_purge_audit(db, SystemClock(), settings.audit_retention_days)
+        days = settings.audit_retention_days
+        kept = f"older than {days} days" if days else "PEERCHAT_AUDIT_RETENTION_DAYS=0 keeps them for ever"
+        print(f"peerchat: purged {audit.moderation} moderation audit entries and {audit.admin_changes} admin "
+              f"changes ({kept}){'; more remain for the next run' if audit.more else ''}")
     asyncio.run(_with_db(settings, run))
     return 0
 
@@ -201,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_staff_add)
     admin_cli.register_staff(staff)
     moderation_cli.register(commands)
-    commands.add_parser("purge", help="delete messages past their room's retention (for cron)").set_defaults(
+    commands.add_parser("purge", help="delete messages past their room's retention and audit entries past "
+                        "PEERCHAT_AUDIT_RETENTION_DAYS (for cron)").set_defaults(
         func=cmd_purge)
     rooms = commands.add_parser("rooms", help="manage rooms").add_subparsers(dest="rooms_command", required=True)
     policy = rooms.add_parser("policy", help="change a room's confidentiality rules, e.g. retention_days=7")

@@ -3,6 +3,8 @@
 Once per deployment, in the process that holds the jobs lease (shared/lease.py); in every process when
 there is no Redis to hold a lease in, or Redis does not answer (each job is idempotent):
 - retention_purge: deletes expired rows of the shared database; one scan is the whole job.
+- audit_retention: deletes audit entries (moderation and admin changes) past PEERCHAT_AUDIT_RETENTION_DAYS,
+  in bounded batches; off when that is 0 (kept for ever).
 - review_escalation: re-alerts every moderator and POSTs the on-call webhook; once per item, not once
   per process.
 - session_transitions: moves scheduled sessions on in the shared database and announces each move
@@ -22,6 +24,7 @@ from typing import AsyncIterator
 from .background import always, periodic
 from .identity.staff import close_outdated_here
 from .metrics import JOBS_LEADER
+from .moderation.audit_retention import do_purge_audit
 from .moderation.escalation import escalate_unclaimed, release_abandoned_claims
 from .moderation.live_config import KICKS, ROOMS, STAFF
 from .moderation.people import remove_kicked_here
@@ -58,6 +61,10 @@ async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]
         await jobs.enter_async_context(periodic(
             "retention_purge", settings.purge_interval,
             lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days), once))
+        if settings.audit_retention_days:
+            await jobs.enter_async_context(periodic(
+                "audit_retention", settings.purge_interval,
+                lambda: do_purge_audit(svc.db, svc.clock, settings.audit_retention_days), once))
         await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
                                                 lambda: escalate_unclaimed(svc), once))
         if settings.session_tick_seconds:

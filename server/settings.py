@@ -62,6 +62,7 @@ class Settings:
     history_on_join: int = 50
     history_page_max: int = 100
     moderation_retention_days: int = 30
+    audit_retention_days: int = 365
     locale: str = "en-US"
     purge_interval: float = 3600
     web_dir: Path = DEFAULT_WEB_DIR
@@ -191,6 +192,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         staff_token_ttl=_int(env, "PEERCHAT_STAFF_TOKEN_HOURS", 8, 1, 24 * 7) * 3600,
         locale=_locale(env.get("PEERCHAT_LOCALE", "en-US")),
         moderation_retention_days=_int(env, "PEERCHAT_MODERATION_RETENTION_DAYS", 30, 1, 3650),
+        audit_retention_days=_int(env, "PEERCHAT_AUDIT_RETENTION_DAYS", base.audit_retention_days, 0, 3650),
         purge_interval=_int(env, "PEERCHAT_PURGE_INTERVAL_MINUTES", 60, 1, 24 * 60) * 60,
         web_dir=Path(env.get("PEERCHAT_WEB_DIR", str(DEFAULT_WEB_DIR))),
         log_level=_log_level(env.get("PEERCHAT_LOG_LEVEL", "INFO")),

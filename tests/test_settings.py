@@ -35,6 +35,14 @@ def test_bad_settings_name_the_variable(env: dict[str, str], needle: str) -> Non
         load_settings(env)
 
 
+def test_audit_retention_defaults_to_a_year_and_zero_keeps_for_ever() -> None:
+    assert load_settings({}).audit_retention_days == 365
+    assert load_settings({"PEERCHAT_AUDIT_RETENTION_DAYS": "0"}).audit_retention_days == 0
+    for bad in ("-1", "3651", "a year"):
+        with pytest.raises(SettingsError, match="PEERCHAT_AUDIT_RETENTION_DAYS"):
+            load_settings({"PEERCHAT_AUDIT_RETENTION_DAYS": bad})
+
+
 def test_rate_limits_can_be_switched_off() -> None:
     assert load_settings({"PEERCHAT_RATE_LIMITS": "off"}).rate_limits.send_message is None
 

@@ -53,7 +53,9 @@ async def audit(request: web.Request) -> web.Response:
                        target_id=request.query.get("target") or None, since=_time(request, "since"),
                        until=_time(request, "until"), before_id=_int(request, "before", None, 2**62),
                        limit=_int(request, "limit", 100, 500) or 100)
-    return web.json_response(await list_audit(request.app[SERVICES], actor=actor, query=query))
+    return web.json_response(await list_audit(request.app[SERVICES], actor=actor, query=query,
+                                              who=request.query.get("who") or None,
+                                              room=request.query.get("room") or None))
 
 
 @routes.get("/api/moderation/report")

@@ -1,19 +1,25 @@
 """Writing and reading the audit log: who did what to whom and when, never a message body.
 
 Entries are written in the same transaction as the change they describe, so the log cannot miss one.
+What an entry says is ids, codes and numbers only (a report's reason, a resolution's outcome, a mute's
+length); free text that staff type (a warning, a resolution's note) stays out, since it may quote what
+someone wrote in a room whose rules keep it from admins' eyes or delete it after days, while this log is
+kept for PEERCHAT_AUDIT_RETENTION_DAYS. Reading it names people and rooms by looking them up now.
 """
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..identity.pseudonyms import pseudonym_key
 from ..identity.roles import Role
 from ..services import Services
-from ..storage.audit import AuditQuery, AuditStore
+from ..storage.audit import AuditNames, AuditQuery, AuditStore
 from ..storage.review_models import AuditEntry
 
 SYSTEM = "system"
@@ -39,12 +45,45 @@ def entry_shape(entry: AuditEntry) -> dict[str, Any]:
             "item_id": entry.item_id, "room_id": entry.room_id, "detail": entry.detail}
 
 
-async def list_audit(svc: Services, *, actor: Principal, query: AuditQuery) -> dict[str, Any]:
-    """Admins only; reading the log is itself logged."""
+async def _named(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[dict[str, Any]]:
+    """entry_shape plus who the actor is, the room, and the person a target is or whose message it is."""
+    names = AuditNames(session)
+    authors = await names.authors({e.target_id for e in entries if e.target_type == "message"})
+    person_of = {e.id: e.target_id if e.target_type == "user" else authors.get(e.target_id) for e in entries}
+    people = await names.people({e.actor_id for e in entries if e.actor_id}
+                                | {p for p in person_of.values() if p})
+    rooms = await names.rooms({e.room_id for e in entries if e.room_id})
+    shown = []
+    for entry in entries:
+        shape = entry_shape(entry)
+        actor = people.get(entry.actor_id or "")
+        shape["actor"].update(name=actor.pseudonym if actor else entry.actor_id if entry.actor_id == "operator"
+                              else None, username=actor.username if actor else None)
+        person = people.get(person_of[entry.id] or "")
+        shape["target"]["person"] = {"id": person.id, "name": person.pseudonym} if person else None
+        room = rooms.get(entry.room_id or "")
+        shape["room"] = {"slug": room.slug, "name": room.name} if room else None
+        shown.append(shape)
+    return shown
+
+
+async def list_audit(svc: Services, *, actor: Principal, query: AuditQuery, who: str | None = None,
+                     room: str | None = None) -> dict[str, Any]:
+    """Admins only; reading the log is itself logged. `who` is a username or pseudonym (every account
+    that answers to it), or `system` for the server itself; `room` is a room's slug."""
     check_admin(actor)
     async with svc.db.transaction() as tx:
+        if who:
+            ids = (None,) if who.strip().lower() == SYSTEM else \
+                await AuditNames(tx.session).people_called(who.strip(), pseudonym_key(who))
+            query = dataclasses.replace(query, actor_ids=ids)
+        if room:
+            room_id = await AuditNames(tx.session).room_id_of(room)
+            if room_id is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "That room doesn't exist.", field="room")
+            query = dataclasses.replace(query, room_id=room_id)
         entries = await AuditStore(tx.session).search(query)
+        shown = await _named(tx.session, entries)
         record(tx.session, actor=actor, action="audit.read", target_type="audit", target_id="audit",
                now=svc.clock.now(), count=len(entries))
-    return {"entries": [entry_shape(e) for e in entries],
-            "next_before": entries[-1].id if len(entries) == query.limit else None}
+    return {"entries": shown, "next_before": entries[-1].id if len(entries) == query.limit else None}

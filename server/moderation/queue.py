@@ -243,7 +243,7 @@ async def do_resolve(svc: Services, *, actor: Principal, item_id: str, version: 
         item.resolved_by, item.resolved_at = actor.user_id, svc.clock.now()
         return await _decline_if_held(tx, svc, item)
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="resolve",
-                             change=resolve, outcome=outcome)
+                             change=resolve, outcome=outcome, with_note=bool(note.strip()))
 
 
 async def _decline_if_held(tx: Transaction, svc: Services, item: ReviewItem) -> dict[str, Any] | None:

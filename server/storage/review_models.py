@@ -72,7 +72,7 @@ class AuditEntry(Base):
     target_type: Mapped[str] = mapped_column(String(16))
     target_id: Mapped[str] = mapped_column(ID, index=True)
     item_id: Mapped[str | None] = mapped_column(ID)
-    room_id: Mapped[str | None] = mapped_column(ID)
+    room_id: Mapped[str | None] = mapped_column(ID, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

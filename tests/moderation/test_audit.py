@@ -7,6 +7,7 @@ import aiohttp
 
 from server.clock import iso
 from server.identity.roles import Role
+from tests.admin.api import call
 from tests.harness import RunningServer
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token
 
@@ -25,7 +26,7 @@ async def test_actions_and_reads_are_audited_without_bodies(server: RunningServe
     author, author_id = await member(server)
     secret_words = "my very private sentence"
     message = await say(author, secret_words)
-    reporter, reporter_id = await member(server)
+    reporter, reporter_id = await member(server, pseudonym="Quiet Owl")
     await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"})
     item = (await mod.wait_for("flag:new"))["item"]
     held = await flagged_message(server, author_id, HELD)
@@ -42,9 +43,10 @@ async def test_actions_and_reads_are_audited_without_bodies(server: RunningServe
     assert actions == ["report", "flag", "claim", "context.read", "context.read", "held.read", "warn", "resolve"]
     assert secret_words not in str(body) and HELD.text not in str(body)
     report = next(e for e in body["entries"] if e["action"] == "report")
-    assert report["actor"] == {"id": reporter_id, "role": "peer"} and report["target"]["id"] == message["id"]
+    assert report["actor"] == {"id": reporter_id, "role": "peer", "name": "Quiet Owl", "username": None}
+    assert report["target"]["id"] == message["id"]
     flag = next(e for e in body["entries"] if e["action"] == "flag")
-    assert flag["actor"] == {"id": None, "role": "system"}
+    assert flag["actor"] == {"id": None, "role": "system", "name": None, "username": None}
     by_actor = (await _get(server, admin_token, f"/api/audit?actor={mod_id}"))[1]["entries"]
     assert {e["actor"]["id"] for e in by_actor} == {mod_id} and len(by_actor) == 6
     held_reads = (await _get(server, admin_token, f"/api/audit?action=held.read&target={held['id']}"))[1]
@@ -57,6 +59,85 @@ async def test_actions_and_reads_are_audited_without_bodies(server: RunningServe
     assert all(e["id"] < early["next_before"] for e in older["entries"])
     reads = (await _get(server, admin_token, "/api/audit?action=audit.read"))[1]["entries"]
     assert len(reads) >= 5
+
+
+async def test_entries_say_who_where_and_whom_and_filter_by_name_and_room(server: RunningServer) -> None:
+    mod_id, mod_token = await staff_token(server, Role.MODERATOR, "mira")
+    mod = await server.connect(mod_token)
+    await mod.call("mod:subscribe", {})
+    _admin_id, token = await staff_token(server, Role.ADMIN, "root")
+    author, author_id = await member(server, pseudonym="Ada")
+    message = await say(author, "you never listen")
+    reporter, reporter_id = await member(server, pseudonym="Quiet Owl")
+    await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"})
+    item = (await mod.wait_for("flag:new"))["item"]
+    await flagged_message(server, author_id, HELD)
+    asker, asker_id = await member(server, room="carers", pseudonym="Bo")
+    assert (await asker.call("help:request", {"room": "carers"}))["ok"]
+    claimed = await mod.call("mod:claim", {"item_id": item["id"], "version": item["version"]})
+    resolved = await mod.call("mod:resolve", {"item_id": item["id"], "version": claimed["item"]["version"],
+                                              "outcome": "no_action", "note": "talked it through"})
+    assert resolved["ok"], resolved
+
+    entries = (await _get(server, token, "/api/audit"))[1]["entries"]
+    by_action = {e["action"]: e for e in entries}
+    report = by_action["report"]
+    assert report["actor"] == {"id": reporter_id, "role": "peer", "name": "Quiet Owl", "username": None}
+    assert report["target"] == {"type": "message", "id": message["id"], "person": {"id": author_id, "name": "Ada"}}
+    assert report["room"] == {"slug": "anxiety", "name": "Anxiety"} and report["detail"] == {"reason": "harassment"}
+    resolve = by_action["resolve"]
+    assert resolve["actor"] == {"id": mod_id, "role": "moderator", "name": "mira", "username": "mira"}
+    assert resolve["detail"] == {"outcome": "no_action", "with_note": True} and resolve["item_id"] == item["id"]
+    help_request = by_action["help.request"]
+    assert help_request["target"]["person"] == {"id": asker_id, "name": "Bo"}
+    assert help_request["room"] == {"slug": "carers", "name": "Carers"}
+
+    async def actions(query: str) -> list[str]:
+        status, body = await _get(server, token, f"/api/audit?{query}")
+        assert status == 200, body
+        return [e["action"] for e in body["entries"]]
+    assert await actions("who=mira") == await actions("who=MIRA") == ["resolve", "claim"]
+    assert await actions("who=quiet%20owl") == await actions("who=QuietOwl") == ["report"]
+    assert await actions("who=system") == ["flag"]
+    assert await actions("who=nobody") == []
+    assert await actions("room=carers") == ["help.request"]
+    assert "help.request" not in await actions("room=anxiety")
+    assert await actions("room=anxiety&who=mira&action=claim") == ["claim"]
+    status, body = await _get(server, token, "/api/audit?room=nowhere")
+    assert status == 404 and body["error"]["field"] == "room"
+
+
+async def test_a_confidential_rooms_words_never_reach_the_log(server: RunningServer) -> None:
+    """A room that keeps no text and lets only admins read held words: the log stays ids and codes, whatever
+    moderators type about it, so it can outlive the room's retention without keeping what was said."""
+    _admin_id, token = await staff_token(server, Role.ADMIN, "root")
+    status, _ = await call(server, "PATCH", "/api/rooms/carers/policy",
+                           {"retention_days": 0, "held_originals": "admins", "contact": "hold"}, token=token)
+    assert status == 200
+    mod = await staff(server)
+    ada, _ada_id = await member(server, room="carers", pseudonym="Ada")
+    crisis_words = "I can't do this anymore, I want to kill myself tonight"
+    await say(ada, crisis_words, room="carers")
+    item = (await mod.wait_for("flag:new", lambda e: e["item"]["kind"] == "crisis"))["item"]
+    assert item["live_text"] == crisis_words
+    held_words = "write to me at ada.hidden@example.com"
+    held = await say(ada, held_words, room="carers")
+    assert held["status"] == "held"
+    admin = await server.connect(token)
+    assert (await admin.call("mod:context", {"message_id": held["id"]}))["message"]["original"] == held_words
+    claimed = await mod.call("mod:claim", {"item_id": item["id"], "version": item["version"]})
+    version = claimed["item"]["version"]
+    assert (await mod.call("mod:warn", {"item_id": item["id"], "version": version, "note": crisis_words}))["ok"]
+    assert (await mod.call("mod:resolve", {"item_id": item["id"], "version": version + 1, "outcome": "actioned",
+                                           "note": f"She wrote: {crisis_words}"}))["ok"]
+    seen = ""
+    for query in ("", "room=carers", f"target={held['id']}", "action=warn", "action=resolve", "who=system"):
+        status, body = await _get(server, token, f"/api/audit?{query}")
+        assert status == 200 and body["entries"], (query, body)
+        seen += str(body)
+    assert "held.read" in seen and "with_note" in seen
+    for words in (crisis_words, "kill myself", held_words, "ada.hidden"):
+        assert words not in seen
 
 
 async def test_bad_audit_filters_are_refused(server: RunningServer) -> None:

@@ -1,0 +1,104 @@
+"""Retention of the audit trails: entries of the moderation audit log and of the admin changes older than
+PEERCHAT_AUDIT_RETENTION_DAYS go in bounded batches, the run is recorded and measured, and 0 keeps them."""
+from __future__ import annotations
+
+import asyncio
+
+from prometheus_client import REGISTRY
+from sqlalchemy import func, select
+
+from server.moderation.audit_retention import JOB_NAME, do_purge_audit
+from server.storage.admin_models import AdminChange
+from server.storage.jobs import JobStore
+from server.storage.review_models import AuditEntry
+from tests.admin.api import PASSWORD, call, staff_token
+from tests.harness import RunningServer, ServerFactory
+
+DAY = 86_400
+
+
+async def _counts(server: RunningServer) -> tuple[int, int]:
+    async with server.services.db.read() as session:
+        audit = (await session.execute(select(func.count()).select_from(AuditEntry))).scalar_one()
+        changes = (await session.execute(select(func.count()).select_from(AdminChange))).scalar_one()
+    return int(audit), int(changes)
+
+
+async def _activity(server: RunningServer, token: str, name: str, reads: int) -> None:
+    """`reads` moderation audit entries (each read of the log is one) and one admin change."""
+    for _ in range(reads):
+        assert (await call(server, "GET", "/api/audit?limit=1", token=token))[0] == 200
+    status, body = await call(server, "POST", "/api/staff",
+                              {"username": name, "role": "moderator", "password": "a long enough password"},
+                              token=token)
+    assert status == 201, body
+
+
+async def _sign_in(server: RunningServer) -> str:
+    status, body = await server.post("/api/login", {"username": "root", "password": PASSWORD})
+    assert status == 200, body
+    return str(body["token"])
+
+
+async def test_old_entries_go_in_bounded_batches_and_each_run_is_recorded(server: RunningServer) -> None:
+    token = await staff_token(server)
+    await _activity(server, token, "old1", 3)
+    await _activity(server, token, "old2", 2)
+    server.clock.advance(200 * DAY)
+    token = await _sign_in(server)
+    await _activity(server, token, "recent", 1)
+    server.clock.advance(166 * DAY)  # the first five reads and three changes (root's account too): 366 days old
+    assert await _counts(server) == (6, 4)
+
+    first = await do_purge_audit(server.services.db, server.clock, 365, batch=2, max_batches=1)
+    assert (first.moderation, first.admin_changes, first.more) == (2, 2, True)
+    assert await _counts(server) == (4, 2)
+    second = await do_purge_audit(server.services.db, server.clock, 365, batch=2)
+    assert (second.moderation, second.admin_changes, second.more) == (3, 1, False)
+    assert await _counts(server) == (1, 1)  # the recent read and the recent change stay
+    async with server.services.db.read() as session:
+        entries = (await session.execute(select(AuditEntry))).scalars().all()
+        change = (await session.execute(select(AdminChange))).scalar_one()
+        run = await JobStore(session).get(JOB_NAME)
+    assert [e.at for e in entries] == [server.clock.now() - 166 * DAY] and change.target == "staff:recent"
+    assert run is not None and run.runs == 2 and run.last_removed == 4 and run.last_run_at == server.clock.now()
+
+    server.clock.advance(3650 * DAY)
+    kept = await do_purge_audit(server.services.db, server.clock, 0)
+    assert kept.total == 0 and await _counts(server) == (1, 1)  # 0 keeps them for ever
+
+
+def _sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name, {"job": JOB_NAME}) or 0.0
+
+
+async def test_the_job_runs_on_the_purge_interval_and_is_measured(make_server: ServerFactory) -> None:
+    server = await make_server(purge_interval=0.05, audit_retention_days=1)
+    token = await staff_token(server)
+    await _activity(server, token, "kai", 2)
+    runs = _sample("peerchat_job_runs_total")
+    succeeded = _sample("peerchat_job_last_success_timestamp_seconds")
+    server.clock.advance(2 * DAY)
+
+    async def purged_and_recorded() -> None:
+        """Rows gone, a heartbeat of a run after the clock moved, and a success counted since."""
+        while True:
+            async with server.services.db.read() as session:
+                run = await JobStore(session).get(JOB_NAME)
+            if (await _counts(server) == (0, 0) and run is not None and run.last_run_at == server.clock.now()
+                    and _sample("peerchat_job_last_success_timestamp_seconds") > succeeded):
+                return
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(purged_and_recorded(), 10)
+    assert _sample("peerchat_job_runs_total") > runs
+
+
+async def test_zero_switches_the_job_off(make_server: ServerFactory) -> None:
+    server = await make_server(purge_interval=0.05, audit_retention_days=0)
+    token = await staff_token(server)
+    await _activity(server, token, "kai", 1)
+    server.clock.advance(20 * 365 * DAY)
+    await asyncio.sleep(0.4)  # several purge intervals
+    assert await _counts(server) == (1, 2)  # the read, root's account and kai's
+    async with server.services.db.read() as session:
+        assert await JobStore(session).get(JOB_NAME) is None
