@@ -1,13 +1,16 @@
 """The admin page in a real browser: rooms, staff, watched words with the try-it box, crisis resources, the
-changes log, keyboard-only tabs and a 360 px screen. Every server path it uses is tested in tests/admin/."""
+changes log, the moderation log, keyboard-only tabs and a 360 px screen. Every server path it uses is tested
+in tests/admin/ and tests/moderation/."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.async_api import Locator, Page, expect
 
 from tests.admin.api import call
 from tests.browser.conftest import PEER_PASSWORD, Pages, screenshot
+from tests.moderation.factories import member, say, staff
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -217,7 +220,7 @@ async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
     await tab_until(admin, "el.getAttribute('role') === 'tab'")
     rooms = admin.get_by_role("tab", name="Rooms")
     await expect(rooms).to_be_focused()
-    for name in ("Staff", "Watched words", "Crisis resources", "Changes", "Team figures"):
+    for name in ("Staff", "Watched words", "Crisis resources", "Changes", "Moderation log", "Team figures"):
         await admin.keyboard.press("ArrowRight")
         await expect(admin.get_by_role("tab", name=name)).to_be_focused()
         await expect(admin.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
@@ -248,7 +251,7 @@ async def test_tabs_work_by_keyboard_alone_and_fit_360px(pages: Pages) -> None:
     await narrow.get_by_label("Username").fill("root")
     await narrow.get_by_label("Password").fill(PEER_PASSWORD)
     await narrow.get_by_role("button", name="Sign in").click()
-    for name in ("Rooms", "Staff", "Watched words", "Crisis resources", "Changes", "Team figures"):
+    for name in ("Rooms", "Staff", "Watched words", "Crisis resources", "Changes", "Moderation log", "Team figures"):
         await open_tab(narrow, name)
         assert await narrow.evaluate("document.documentElement.scrollWidth") <= 360, name
     pages.assert_clean()
@@ -282,4 +285,88 @@ async def test_team_figures_show_how_fast_the_queue_is_worked(pages: Pages) -> N
     await panel.get_by_label("Period", exact=True).select_option(label="Last day")
     await expect(imminent.get_by_role("cell").first).to_have_text("1")
     await expect(admin).to_have_url(re.compile(r"#/admin/figures$"))
+    pages.assert_clean()
+
+
+async def test_the_moderation_log_shows_what_a_moderator_did_filters_and_pages_back(pages: Pages) -> None:
+    server = pages.server
+    mira = await staff(server, name="mira")
+    author, _author_id = await member(server, pseudonym="Ada")
+    message = await say(author, "you never listen to anyone")
+    reporter, _reporter_id = await member(server, pseudonym="Owl")
+    assert (await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"}))["ok"]
+    item = (await mira.wait_for("flag:new"))["item"]
+    claimed = await mira.call("mod:claim", {"item_id": item["id"], "version": item["version"]})
+    assert (await mira.call("mod:resolve", {"item_id": item["id"], "version": claimed["item"]["version"],
+                                            "outcome": "actioned", "note": "spoke to them"}))["ok"]
+    admin = await admin_page(pages)
+    _status, login = await server.post("/api/login", {"username": "root", "password": PEER_PASSWORD})
+    for _ in range(55):  # older history than one page: each read of the log is an entry of its own
+        assert (await call(server, "GET", "/api/audit?limit=1", token=login["token"]))[0] == 200
+
+    panel = await open_tab(admin, "Moderation log")
+    await expect(admin).to_have_url(re.compile(r"#/admin/log$"))
+    log = panel.get_by_role("list", name="Moderation log, newest first")
+    entries = log.get_by_role("listitem")
+    await expect(entries).to_have_count(50)
+    older = panel.get_by_role("button", name="Load older entries")
+    await expect(older).to_be_visible()
+    await older.focus()
+    await admin.keyboard.press("Enter")
+    await expect(entries).to_have_count(58)  # 55 reads, the report, the claim and the resolution
+    await expect(older).to_be_hidden()
+    status = panel.get_by_role("status").filter(has_text="Showing")
+    await expect(status).to_be_focused()  # the used button went away: focus stays in the tab
+    await expect(status).to_have_text("Showing 58 of 58 loaded entries, newest first.")
+
+    await panel.get_by_label("What").select_option("resolve")
+    await panel.get_by_role("button", name="Show").click()
+    await expect(entries).to_have_count(1)
+    resolved = entries.first
+    for words in ("Resolved a review item", "resolve", "mira, moderator", "a message by Ada in Anxiety",
+                  "Outcome: actioned.", "A note was written"):
+        await expect(resolved).to_contain_text(words)
+    await expect(resolved).not_to_contain_text("spoke to them")  # staff's free text stays out of the log
+    await expect(resolved).not_to_contain_text("never listen")
+
+    await panel.get_by_label("What").select_option("")
+    await panel.get_by_label("Who").fill("Owl")
+    await panel.get_by_label("Who").press("Enter")
+    await expect(entries).to_have_count(1)
+    await expect(entries.first).to_contain_text("Reported by a peer")
+    await expect(entries.first).to_contain_text("Owl, peer")
+    await expect(entries.first).to_contain_text("Reason: harassment.")
+    await entries.first.get_by_role("button", name="Only this message: a message by Ada in Anxiety").click()
+    await expect(panel.get_by_label("Message or person id")).to_have_value(message["id"])
+    await expect(entries).to_have_count(1)  # still Owl's only
+    await panel.get_by_label("Who").fill("")
+    await panel.get_by_role("button", name="Show").click()
+    await expect(entries).to_have_count(3)  # reported, claimed, resolved
+    await expect(log).not_to_contain_text("Read this log")
+
+    await panel.get_by_role("button", name="Clear filters").click()
+    await panel.get_by_label("Room").select_option(label="Carers")
+    await panel.get_by_role("button", name="Show").click()
+    await expect(panel.get_by_text("No moderation actions match these filters.")).to_be_visible()
+    await expect(entries).to_have_count(0)
+    await panel.get_by_label("Room").select_option("anxiety")
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    await panel.get_by_label("From (date)").fill(tomorrow)
+    await panel.get_by_role("button", name="Show").click()
+    await expect(entries).to_have_count(0)
+    await panel.get_by_label("From (date)").fill(date.today().isoformat())
+    await panel.get_by_label("To (date, included)").fill(date.today().isoformat())
+    await panel.get_by_role("button", name="Show").click()
+    await expect(entries).to_have_count(3)
+
+    await admin.route("**/api/audit?*", lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": {"code": "unavailable", "message": "Storage is unavailable. Please try again."}}'))
+    await panel.get_by_role("button", name="Show").click()
+    await expect(panel.get_by_role("alert")).to_have_text("Storage is unavailable. Please try again.")
+    await admin.unroute("**/api/audit?*")
+    await panel.get_by_role("button", name="Try again").click()
+    await expect(entries).to_have_count(3)
+    await expect(panel.get_by_role("alert")).to_have_text("")
+    await screenshot(admin, "admin-moderation-log")
     pages.assert_clean()

@@ -41,10 +41,12 @@ export function formatTime(iso) {
   return Number.isNaN(date.getTime()) ? "" : date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-export function formatDateTime(value) {
+// year: true for records that reach back further than a few weeks (the audit logs).
+export function formatDateTime(value, { year = false } = {}) {
   const date = typeof value === "number" ? new Date(value * 1000) : new Date(value);
   if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleString([], { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  return date.toLocaleString([], { weekday: "short", day: "numeric", month: "short", year: year ? "numeric" : undefined,
+    hour: "2-digit", minute: "2-digit" });
 }
 
 // A polite inline message block (errors, notices): role=alert only when it must interrupt.

@@ -1,4 +1,4 @@
-// The admin page: six tabs (WAI-ARIA tabs pattern: arrow keys, Home and End move between them, Tab goes
+// The admin page: seven tabs (WAI-ARIA tabs pattern: arrow keys, Home and End move between them, Tab goes
 // into the panel). The chosen tab is kept in the address (#/admin/staff) so a reload stays put.
 import { h } from "../dom.js";
 import { requireStaff } from "./login.js";
@@ -8,6 +8,7 @@ import { staffTab } from "./admin/staff.js";
 import { wordsTab } from "./admin/words.js";
 import { resourcesTab } from "./admin/resources.js";
 import { changesTab } from "./admin/changes.js";
+import { moderationLogTab } from "./admin/modlog.js";
 import { figuresTab } from "./admin/figures.js";
 
 const TABS = [
@@ -16,6 +17,7 @@ const TABS = [
   ["words", "Watched words", wordsTab],
   ["resources", "Crisis resources", resourcesTab],
   ["changes", "Changes", changesTab],
+  ["log", "Moderation log", moderationLogTab],
   ["figures", "Team figures", figuresTab],
 ];
 

@@ -1,6 +1,6 @@
 // The audit of admin changes, newest first: filter by kind and by who or what, page back with "Load older".
 import { formatDateTime, h } from "../../dom.js";
-import { buildFields, errorLine } from "./common.js";
+import { buildFields, pagedLog } from "./common.js";
 
 const PAGE = 50;
 const AREAS = [["", "All changes"], ["room", "Rooms"], ["staff", "Staff"], ["watched", "Watched words"], ["resource", "Crisis resources"]];
@@ -31,61 +31,40 @@ function changeItem(change) {
     h("p", { class: "rule-head" }, h("strong", {}, change.action), h("span", {}, change.target),
       about(change) ? h("q", {}, about(change)) : null),
     h("p", { class: "meta" }, h("span", {}, `by ${change.actor.name}`),
-      h("time", { datetime: change.at }, formatDateTime(change.at))),
+      h("time", { datetime: change.at }, formatDateTime(change.at, { year: true }))),
     lines.length ? h("details", {}, h("summary", {}, "What changed"),
       h("ul", { class: "change-lines" }, lines.map((line) => h("li", {}, line)))) : null);
 }
 
 export function changesTab({ client }) {
-  const loaded = [];
-  let more = false;
   const filters = buildFields([
     { name: "area", label: "Kind of change", type: "select", options: AREAS },
     { name: "who", label: "Who or what (contains)", hint: "A username, room slug or rule." },
   ]);
-  const list = h("ol", { class: "admin-list", "aria-label": "Admin changes, newest first" });
-  const count = h("p", { class: "hint", role: "status" });
-  const error = errorLine();
-  const older = h("button", { type: "button", class: "secondary", hidden: true }, "Load older changes");
+  // The filters narrow what is loaded, on the page: changes are few, and reading them is not audited.
+  const keep = (c) => {
+    const { area, who } = filters.read();
+    const needle = who.trim().toLowerCase();
+    return (!area || c.action.startsWith(`${area}.`))
+      && (!needle || `${c.actor.name} ${c.target} ${JSON.stringify(c.after ?? c.before)}`.toLowerCase().includes(needle));
+  };
+  const log = pagedLog({
+    label: "Admin changes, newest first", nouns: ["change", "changes"], olderText: "Load older changes",
+    emptyText: "No admin changes yet.", row: changeItem, keep,
+    async fetchPage(before) {
+      const { changes } = await client.get(`/api/admin/changes?limit=${PAGE}${before ? `&before=${before}` : ""}`);
+      return { rows: changes, next: changes.length === PAGE ? changes[changes.length - 1].id : null };
+    },
+  });
   const element = h("div", {},
     h("h2", {}, "Changes"),
     h("p", { class: "hint" }, "Every change by an admin or at the server's command line (shown as operator): who, what, before and after."),
     h("form", { class: "admin-form inline-form", role: "search", "aria-label": "Filter changes",
       onsubmit: (event) => event.preventDefault() },
       h("div", { class: "form-grid" }, filters.elements)),
-    count, list, error, older);
+    log.element);
 
-  function render() {
-    const { area, who } = filters.read();
-    const needle = who.trim().toLowerCase();
-    const shown = loaded.filter((c) => (!area || c.action.startsWith(`${area}.`))
-      && (!needle || `${c.actor.name} ${c.target} ${JSON.stringify(c.after ?? c.before)}`.toLowerCase().includes(needle)));
-    list.replaceChildren(...shown.map(changeItem));
-    count.textContent = `Showing ${shown.length} of ${loaded.length} loaded change${loaded.length === 1 ? "" : "s"}.`;
-    older.hidden = !more;
-  }
-
-  async function fetchPage(before) {
-    error.textContent = "";
-    try {
-      const query = before ? `&before=${before}` : "";
-      const { changes } = await client.get(`/api/admin/changes?limit=${PAGE}${query}`);
-      loaded.push(...changes);
-      more = changes.length === PAGE;
-    } catch (err) {
-      error.textContent = err.message;
-    }
-    render();
-  }
-
-  filters.controls.area.addEventListener("change", render);
-  filters.controls.who.addEventListener("input", render);
-  older.addEventListener("click", () => fetchPage(loaded[loaded.length - 1]?.id));
-  return {
-    element,
-    load() {
-      loaded.length = 0;
-      return fetchPage(null);
-    },
-  };
+  filters.controls.area.addEventListener("change", log.render);
+  filters.controls.who.addEventListener("input", log.render);
+  return { element, load: log.reload };
 }

@@ -184,3 +184,61 @@ export function loadInto(list, promise, render) {
     list.replaceChildren(h("li", { class: "notice notice-error", role: "alert" }, err.message));
   });
 }
+
+// A log read newest first, a page at a time (the Changes and Moderation log tabs): the list, busy while
+// loading; a status line saying how many are shown, or that there are none; the error with "Try again";
+// and a button that pages back. fetchPage(before) resolves to {rows, next}: next is the cursor of the
+// next older page, or null at the end. keep(row) filters what is loaded on the page itself (optional).
+export function pagedLog({ label, nouns: [one, many], olderText, emptyText, fetchPage, row, keep = () => true }) {
+  const loaded = [];
+  let next = null;
+  let lastBefore = null;
+  let failed = false;
+  const list = h("ol", { class: "admin-list", "aria-label": label });
+  const count = h("p", { class: "hint", role: "status", tabindex: "-1" });
+  const error = errorLine();
+  const retry = h("button", { type: "button", class: "secondary", hidden: true }, "Try again");
+  const older = h("button", { type: "button", class: "secondary", hidden: true }, olderText);
+  const element = h("div", { class: "paged-log" }, count, list, error, h("div", { class: "form-actions" }, retry, older));
+
+  function render() {
+    const shown = loaded.filter(keep);
+    list.replaceChildren(...shown.map(row));
+    const noun = loaded.length === 1 ? one : many;
+    if (!loaded.length) count.textContent = failed ? "" : emptyText;
+    else if (!shown.length) count.textContent = `None of the ${loaded.length} loaded ${noun} match.`;
+    else count.textContent = `Showing ${shown.length} of ${loaded.length} loaded ${noun}, newest first.`;
+    older.hidden = next === null || failed;
+  }
+
+  async function fetchFrom(before) {
+    const hadFocus = [older, retry].includes(document.activeElement);
+    lastBefore = before;
+    error.textContent = "";
+    retry.hidden = true;
+    older.disabled = true;
+    list.setAttribute("aria-busy", "true");
+    try {
+      const page = await fetchPage(before);
+      if (before === null) loaded.length = 0;
+      loaded.push(...page.rows);
+      next = page.next ?? null;
+      failed = false;
+    } catch (err) {
+      failed = true;
+      error.textContent = err.message;
+      retry.hidden = false;
+    } finally {
+      list.removeAttribute("aria-busy");
+      older.disabled = false;
+    }
+    render();
+    // The button just used may be hidden now: keep keyboard users in place, at the retry or the count.
+    if (hadFocus && !retry.hidden) retry.focus();
+    else if (hadFocus && older.hidden) count.focus();
+  }
+
+  retry.addEventListener("click", () => fetchFrom(lastBefore));
+  older.addEventListener("click", () => fetchFrom(next));
+  return { element, render, reload: () => fetchFrom(null) };
+}
