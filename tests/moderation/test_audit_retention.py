@@ -1,8 +1,11 @@
 """Retention of the audit trails: entries of the moderation audit log and of the admin changes older than
-PEERCHAT_AUDIT_RETENTION_DAYS go in bounded batches, the run is recorded and measured, and 0 keeps them."""
+PEERCHAT_AUDIT_RETENTION_DAYS go in bounded batches, the run is recorded and measured, one server of a
+deployment runs it, and 0 keeps them."""
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
@@ -13,6 +16,7 @@ from server.storage.jobs import JobStore
 from server.storage.review_models import AuditEntry
 from tests.admin.api import PASSWORD, call, staff_token
 from tests.harness import RunningServer, ServerFactory
+from tests.processes import redis_url
 
 DAY = 86_400
 
@@ -102,3 +106,32 @@ async def test_zero_switches_the_job_off(make_server: ServerFactory) -> None:
     assert await _counts(server) == (1, 2)  # the read, root's account and kai's
     async with server.services.db.read() as session:
         assert await JobStore(session).get(JOB_NAME) is None
+
+
+async def test_one_server_of_a_deployment_runs_it(make_server: ServerFactory) -> None:
+    """Two servers on one database and one Redis: only the holder of the jobs lease runs the job. Their
+    clocks differ by 1000 s, so each heartbeat says whose run it was (last_run_at is the runner's clock)."""
+    shared = {"purge_interval": 0.05, "audit_retention_days": 1, "redis_url": redis_url(),
+              "redis_prefix": f"audit-{uuid.uuid4().hex[:8]}"}
+    first = await make_server(**shared)
+    second = await make_server(**shared)
+    second.clock.advance(1000)
+    clocks = {first.clock.now(): "first", second.clock.now(): "second"}
+
+    async def heartbeats(seconds: float) -> tuple[set[str], int]:
+        """Whose runs were seen over `seconds`, and how many runs there were."""
+        seen: set[str] = set()
+        runs: list[int] = []
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            async with first.services.db.read() as session:
+                run = await JobStore(session).get(JOB_NAME)
+            if run is not None:
+                seen.add(clocks[run.last_run_at])
+                runs.append(run.runs)
+            await asyncio.sleep(0.02)
+        return seen, (runs[-1] - runs[0]) if runs else 0
+
+    await heartbeats(3.0)  # until one has taken the lease (each runs the jobs while it cannot yet tell)
+    seen, runs = await heartbeats(1.5)
+    assert len(seen) == 1 and runs >= 5, (seen, runs)
