@@ -85,3 +85,15 @@ def test_mod_report_prints_the_team_figures(env: dict[str, str]) -> None:
     result = _run(env, "mod-report", "--days", "3")
     assert result.returncode == 0, result.stderr
     assert "queue length: 0" in result.stdout and "imminent" in result.stdout
+
+
+def test_purge_runs_the_retention_purge_and_the_audit_retention(env: dict[str, str]) -> None:
+    assert _run(env, "migrate").returncode == 0
+    added = _run(env, "staff", "add", "--role", "admin", "--password-stdin", "ria", stdin="correct horse b\n")
+    assert added.returncode == 0, added.stderr  # an admin change, made just now: kept
+    result = _run(env, "purge")
+    assert result.returncode == 0, result.stderr
+    assert "purged 0 messages" in result.stdout
+    assert "purged 0 moderation audit entries and 0 admin changes (older than 365 days)" in result.stdout
+    result = _run({**env, "PEERCHAT_AUDIT_RETENTION_DAYS": "0"}, "purge")
+    assert result.returncode == 0 and "PEERCHAT_AUDIT_RETENTION_DAYS=0 keeps them for ever" in result.stdout
