@@ -53,7 +53,7 @@ def create_app(settings: Settings, clock: Clock | None = None) -> web.Applicatio
             app[REDIS_LINK] = shared.link
         services = Services(settings=settings, clock=clock, db=db, broadcaster=SocketBroadcaster(sio),
                             signer=TokenSigner(settings.secret_key, clock), limiter=shared.limiter,
-                            online=shared.online, presence=shared.presence)
+                            online=shared.online, presence=shared.presence, moderation=shared.moderation)
         app[SERVICES] = services
         sio.register_namespace(Gateway(services, drain))
         watchdog = asyncio.create_task(watch_backlogs(sio, settings.max_backlog))

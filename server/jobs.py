@@ -14,7 +14,8 @@ In every process, because each acts on what only that process holds in memory:
 - live_config: reloads this process's cached rules and resources, and closes or removes this process's
   connections of people banned, deactivated or kicked by another process.
 - claim_release: hands back the claims of moderators who went offline from this process; only this
-  process saw them go.
+  process saw them go. While it sees every process (Redis up) it also counts as gone, from then on, anyone
+  holding claims while connected nowhere: their process died or restarted, and nobody saw them leave.
 """
 from __future__ import annotations
 

@@ -46,4 +46,9 @@ class OnlineUsers:
         return user_id in self._sids
 
     def connection_count(self, user_id: str) -> int:
+        """Connections of this person on this process."""
         return len(self._sids.get(user_id, ()))
+
+    def connections_everywhere(self, principal: Principal) -> int:
+        """Connections of this person on every process of the deployment (here: this one)."""
+        return self.connection_count(principal.user_id)

@@ -1,7 +1,8 @@
 """The review queue's background jobs: escalate crisis items nobody has claimed (imminent ones after
 PEERCHAT_ESCALATION_SECONDS, other crisis items after PEERCHAT_CRISIS_ESCALATION_SECONDS; once per deployment),
 and hand back the claims of moderators who went away from this process (in every process: only the
-process they were connected to saw them go). Driven by the injected clock; tests call them directly.
+process they were connected to saw them go), or who hold claims while connected nowhere (their process
+died or restarted, and its memory of them with it). Driven by the injected clock; tests call them directly.
 
 An escalation re-alerts every moderator and admin (`flag:escalated` on their own topics, so it reaches
 them even when they are not watching the queue) and, when configured, POSTs a signed webhook that
@@ -87,6 +88,7 @@ async def release_abandoned_claims(svc: Services) -> int:
     left this process but is still connected to another is not gone: that process releases their claims
     when they leave it too."""
     now = svc.clock.now()
+    await _notice_claimers_connected_nowhere(svc, now)
     left_here = svc.moderation.offline_before(now - svc.settings.claim_release_after)
     elsewhere = [user_id for user_id in left_here if svc.online.anywhere(user_id)]
     svc.moderation.forget_offline(elsewhere)
@@ -109,3 +111,17 @@ async def release_abandoned_claims(svc: Services) -> int:
     for shape in shapes:
         await publish_item(svc, "flag:updated", shape)
     return len(shapes)
+
+
+async def _notice_claimers_connected_nowhere(svc: Services, now: float) -> None:
+    """A moderator whose process was killed or restarted left no trace of leaving anywhere: count them as
+    gone from now when no process has them connected. Only while this process sees every process (Redis
+    up), so nobody connected to a process out of sight loses their claims; every process may count them,
+    and the release takes each claim once (FOR UPDATE, WHERE status = 'claimed')."""
+    if not svc.moderation.sees_everyone():
+        return
+    async with svc.db.read() as session:
+        claimers = await ReviewStore(session).claimers()
+    for user_id in claimers:
+        if not svc.online.anywhere(user_id):
+            svc.moderation.gone(user_id, now=now)

@@ -124,9 +124,12 @@ async def _announce(svc: Services, event: str, shape: dict[str, Any], triage: Tr
     metrics.flags_raised += 1
     if triage.is_crisis:
         metrics.crisis_flags += 1
-        if svc.moderation.moderators_online() == 0:
+        online = svc.moderation.moderator_online()
+        if online is False:
             metrics.crisis_without_moderator += 1
             log.warning("crisis_flag_without_moderator item=%s kind=%s", shape["id"], shape["kind"])
+        elif online is None:
+            log.warning("crisis_flag_moderators_unknown item=%s kind=%s", shape["id"], shape["kind"])
     await publish_item(svc, event, shape)
 
 

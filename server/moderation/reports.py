@@ -26,11 +26,15 @@ HELP_NOT_SENT = ("We couldn't reach the moderators just now. If you are in dange
                  "emergency number or one of these services, and please press Get help again in a moment.")
 HELP_SENT = ("The moderators have been alerted and will reach out to you here. If you are in danger right now, "
              "call your local emergency number or one of these services.")
-# Counted on this process only (ModerationState): with several processes one may be online elsewhere, hence
-# "may not be". Never promise a reply that may not come soon.
-HELP_SENT_NOBODY_ONLINE = ("We've alerted the moderation team, but no moderator may be online right now, so a reply "
+# Whether a moderator watches the queue on any process (ModerationState.moderator_online). Never promise a
+# reply that may not come soon, and never say nobody is there when we cannot tell (Redis down).
+HELP_SENT_NOBODY_ONLINE = ("We've alerted the moderation team, but no moderator is online right now, so a reply "
                            "could take a while. If you are in danger or can't wait, please call your local emergency "
                            "number or one of these services now: they are there for you at any hour.")
+HELP_SENT_UNKNOWN = ("We've alerted the moderation team, but we can't tell right now whether a moderator is online, "
+                     "so a reply could take a while. If you are in danger or can't wait, please call your local "
+                     "emergency number or one of these services now: they are there for you at any hour.")
+ANSWERS = {True: HELP_SENT, False: HELP_SENT_NOBODY_ONLINE, None: HELP_SENT_UNKNOWN}
 
 
 def check_reason(raw: str) -> ReportReason:
@@ -78,6 +82,6 @@ async def do_help_request(svc: Services, *, actor: Principal, room_slug: str) ->
         log.error("help_request_not_stored user=%s code=%s", actor.user_id, error.code.value)
         return {"resources": resources_shape(actor.locale, svc.live.book), "alerted": False,
                 "message": HELP_NOT_SENT}
-    online = svc.moderation.moderators_online() > 0
+    online = svc.moderation.moderator_online()
     return {"resources": resources_shape(actor.locale, svc.live.book), "alerted": True, "moderator_online": online,
-            "message": HELP_SENT if online else HELP_SENT_NOBODY_ONLINE}
+            "message": ANSWERS[online]}

@@ -1,6 +1,9 @@
 """What this process knows about moderators right now: who is subscribed to the queue, who went offline
 when (for releasing abandoned claims), which recent kicks it has acted on, and counters the ops helper can
 export to Prometheus.
+
+Who watches the queue is a deployment-wide question: with several processes, shared/roster.py's
+SharedModeration adds the moderators subscribed on the others. Alone, this process is the deployment.
 """
 from __future__ import annotations
 
@@ -30,16 +33,35 @@ class ModerationState:
     def subscribe(self, sid: str, user_id: str) -> None:
         self.subscribers[sid] = user_id
 
+    def unsubscribe(self, sid: str) -> str | None:
+        return self.subscribers.pop(sid, None)
+
     def moderators_online(self) -> int:
+        """Distinct moderators and admins watching the queue, as far as this process can see."""
         return len(set(self.subscribers.values()))
+
+    def sees_everyone(self) -> bool:
+        """Whether moderators_online() covers the whole deployment (false while Redis is down)."""
+        return True
+
+    def moderator_online(self) -> bool | None:
+        """Is anyone watching the queue? None when this process cannot tell: nobody here, and the other
+        processes out of reach. A person asking for help is told exactly that, never a guess."""
+        if self.moderators_online() > 0:
+            return True
+        return False if self.sees_everyone() else None
 
     def connected(self, user_id: str) -> None:
         self.offline_since.pop(user_id, None)
 
     def disconnected(self, sid: str, user_id: str, *, now: float, connections_left: int) -> None:
-        self.subscribers.pop(sid, None)
+        self.unsubscribe(sid)
         if connections_left == 0:
             self.offline_since[user_id] = now
+
+    def gone(self, user_id: str, *, now: float) -> None:
+        """Count this person as offline from now, unless they already are (a departure no process saw)."""
+        self.offline_since.setdefault(user_id, now)
 
     def offline_before(self, cutoff: float) -> list[str]:
         return [user_id for user_id, since in self.offline_since.items() if since <= cutoff]

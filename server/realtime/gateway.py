@@ -60,8 +60,9 @@ class Gateway(socketio.AsyncNamespace):
             log.info("connect_refused code=%s", error.code.value)
             raise socketio.exceptions.ConnectionRefusedError(error.message, {"code": error.code.value}) from None
         limit = self.svc.settings.max_connections_per_user
-        if self.svc.online.connection_count(principal.user_id) >= limit:
-            # One person's tabs and devices, counted per process: bounds what one token can hold open.
+        if self.svc.online.connections_everywhere(principal) >= limit:
+            # One person's tabs and devices on every process (with Redis down, on this one): bounds what
+            # one token can hold open.
             log.info("connect_refused code=rate_limited user=%s connections=%d", principal.user_id, limit)
             raise socketio.exceptions.ConnectionRefusedError(
                 f"You already have {limit} connections open (tabs or devices). Close one, then try again.",

@@ -34,7 +34,8 @@ async def mod_subscribe(call: Call) -> dict[str, Any]:
     await call.svc.broadcaster.subscribe(call.sid, MODERATORS_TOPIC)
     call.svc.moderation.subscribe(call.sid, call.actor.user_id)
     queue = await list_queue(call.svc, actor=call.actor, request=QueueRequest())
-    return {**queue, "moderators_online": call.svc.moderation.moderators_online()}
+    moderation = call.svc.moderation
+    return {**queue, "moderators_online": moderation.moderators_online() if moderation.sees_everyone() else None}
 
 
 @event("mod:queue", "status", "room", "severity", "limit", "cursor")

@@ -45,7 +45,7 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
         if not accepted and not request.accept_agreement:
             raise DomainError(ErrorCode.AGREEMENT_REQUIRED, "Please read and accept the group agreement to join.",
                               agreement=room.agreement, agreement_version=room.agreement_version)
-        already_here = svc.presence.get(room.id, actor.user_id) is not None
+        already_here = svc.presence.anywhere(room.id, actor.user_id)  # already counted, on any process
         if not already_here and not actor.role.is_staff and svc.presence.count(room.id) >= room.capacity:
             raise DomainError(ErrorCode.ROOM_FULL, "This room is full right now. Please try again a little later.")
         if membership is None:

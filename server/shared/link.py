@@ -19,6 +19,9 @@ log = logging.getLogger("peerchat.shared")
 
 HEARTBEAT_SECONDS = 2.0
 PROCESS_TTL_SECONDS = 10.0
+# After an outage Redis may have restarted empty: every live process re-publishes at its next heartbeat
+# (within HEARTBEAT_SECONDS plus a timeout), and its notice makes the others re-read.
+RESETTLE_SECONDS = 2 * HEARTBEAT_SECONDS
 REDIS_TIMEOUT_SECONDS = 1.0
 Notice = Callable[[str], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
@@ -32,6 +35,8 @@ class RedisLink:
         self.redis = aioredis.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_SECONDS,
                                              socket_connect_timeout=REDIS_TIMEOUT_SECONDS, decode_responses=True)
         self.up = False
+        self.settled_at = 0.0
+        self._beaten = False
         self.live_processes: frozenset[str] = frozenset()
         self._on_notice: dict[str, Notice] = {}
         self._on_up: list[Hook] = []
@@ -50,6 +55,10 @@ class RedisLink:
 
     def on_tick(self, hook: Hook) -> None:
         self._on_tick.append(hook)
+
+    def settled(self) -> bool:
+        """Up, and past the re-publishing that follows an outage: the other processes' entries are complete."""
+        return self.up and time.monotonic() >= self.settled_at
 
     def failed(self, error: BaseException) -> None:
         """A caller's Redis command failed: go to per-process mode until the heartbeat succeeds again."""
@@ -87,6 +96,7 @@ class RedisLink:
         await self.redis.aclose()
 
     async def _beat(self) -> None:
+        first, self._beaten = not self._beaten, True
         try:
             now = time.time()
             async with self.redis.pipeline(transaction=False) as pipe:
@@ -100,6 +110,7 @@ class RedisLink:
         self.live_processes = frozenset(members)
         if not self.up:
             self.up = True
+            self.settled_at = time.monotonic() + (0.0 if first else RESETTLE_SECONDS)
             log.info("redis_up process=%s", self.process_id)
             for hook in self._on_up:
                 await self._run(hook)

@@ -1,8 +1,10 @@
-"""Presence and online users across processes, behind the in-process classes' interfaces.
+"""Presence, online users and the moderators watching the queue across processes, behind the in-process
+classes' interfaces.
 
 Each process stays authoritative for its own connections (the parent classes); the Mirror publishes
-them and caches the other processes' entries, so counts, member lists and pseudonym checks see the
-whole deployment. With Redis down they fall back to what this process knows.
+them and caches the other processes' entries, so counts, member lists, pseudonym checks, the per-person
+connection cap and "is a moderator online" see the whole deployment. With Redis down they fall back to
+what this process knows, and say so where a guess would mislead (SharedModeration.sees_everyone).
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from ..identity.online import OnlineUsers
 from ..identity.principal import Principal
 from ..identity.pseudonyms import pseudonym_key
 from ..identity.roles import Role
+from ..moderation.state import ModerationState
 from ..rooms.presence import Present, Presence
 from .link import RedisLink
 from .mirror import Mirror
 
 ONLINE_GROUP = "all"
+MODERATORS_GROUP = "all"
 
 
 def _present(value: str) -> Present:
@@ -66,13 +70,20 @@ class SharedPresence(Presence):
                         if uid not in here]
 
 
+def _holder(value: str) -> tuple[str, int]:
+    """An online entry: the user id holding the pseudonym, and how many connections they hold there."""
+    user_id, _, count = value.partition(" ")
+    return user_id, int(count or 1)
+
+
 class SharedOnline(OnlineUsers):
     def __init__(self, link: RedisLink) -> None:
         super().__init__()
         self.mirror = Mirror(link, "online", self._local_value, self._local_items)
 
     def _local_value(self, _group: str, key: str) -> str | None:
-        return self._keys.get(key)
+        user_id = self._keys.get(key)
+        return None if user_id is None else f"{user_id} {self.connection_count(user_id)}"
 
     def _local_items(self) -> list[tuple[str, str]]:
         return [(ONLINE_GROUP, key) for key in self._keys]
@@ -90,8 +101,45 @@ class SharedOnline(OnlineUsers):
         if local is not None:
             return local
         remote = self.mirror.remote(ONLINE_GROUP).get(pseudonym_key(pseudonym))
-        return remote[0] if remote else None
+        return _holder(remote[0])[0] if remote else None
 
     def anywhere(self, user_id: str) -> bool:
-        return super().anywhere(user_id) or any(user_id in values
-                                                for values in self.mirror.remote(ONLINE_GROUP).values())
+        return super().anywhere(user_id) or any(_holder(value)[0] == user_id
+                                                for values in self.mirror.remote(ONLINE_GROUP).values()
+                                                for value in values)
+
+    def connections_everywhere(self, principal: Principal) -> int:
+        remote = self.mirror.remote(ONLINE_GROUP).get(pseudonym_key(principal.pseudonym), [])
+        return self.connection_count(principal.user_id) + sum(
+            count for user_id, count in map(_holder, remote) if user_id == principal.user_id)
+
+
+class SharedModeration(ModerationState):
+    """Who watches the review queue, deployment-wide: each process mirrors the moderators subscribed on it."""
+
+    def __init__(self, link: RedisLink) -> None:
+        super().__init__()
+        self.link = link
+        self.mirror = Mirror(link, "moderators", self._local_value, self._local_items)
+
+    def _local_value(self, _group: str, user_id: str) -> str | None:
+        return "1" if user_id in self.subscribers.values() else None
+
+    def _local_items(self) -> list[tuple[str, str]]:
+        return [(MODERATORS_GROUP, user_id) for user_id in set(self.subscribers.values())]
+
+    def subscribe(self, sid: str, user_id: str) -> None:
+        super().subscribe(sid, user_id)
+        self.mirror.touch(MODERATORS_GROUP, user_id)
+
+    def unsubscribe(self, sid: str) -> str | None:
+        user_id = super().unsubscribe(sid)
+        if user_id is not None:
+            self.mirror.touch(MODERATORS_GROUP, user_id)
+        return user_id
+
+    def moderators_online(self) -> int:
+        return len(set(self.subscribers.values()) | self.mirror.remote(MODERATORS_GROUP).keys())
+
+    def sees_everyone(self) -> bool:
+        return self.link.settled()

@@ -1,4 +1,4 @@
-"""Builds the presence, online and rate-limit state: shared through Redis when configured, else local."""
+"""Builds the presence, online, moderator and rate-limit state: shared through Redis when configured, else local."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from ..clock import Clock
 from ..identity.online import OnlineUsers
 from ..moderation.ratelimit import RateLimiter
+from ..moderation.state import ModerationState
 from ..rooms.presence import Presence
 from ..settings import Settings
 from .link import RedisLink
 from .mirror import Mirror
 from .ratelimit import SharedRateLimiter
-from .roster import SharedOnline, SharedPresence
+from .roster import SharedModeration, SharedOnline, SharedPresence
 
 
 @dataclass(slots=True)
@@ -20,6 +21,7 @@ class SharedState:
     presence: Presence
     online: OnlineUsers
     limiter: RateLimiter
+    moderation: ModerationState
     mirrors: tuple[Mirror, ...] = ()
 
     async def start(self) -> None:
@@ -37,8 +39,8 @@ class SharedState:
 
 def build_shared_state(settings: Settings, clock: Clock) -> SharedState:
     if not settings.redis_url:
-        return SharedState(None, Presence(), OnlineUsers(), RateLimiter(clock))
+        return SharedState(None, Presence(), OnlineUsers(), RateLimiter(clock), ModerationState())
     link = RedisLink(settings.redis_url, settings.redis_prefix)
-    presence, online = SharedPresence(link), SharedOnline(link)
+    presence, online, moderation = SharedPresence(link), SharedOnline(link), SharedModeration(link)
     return SharedState(link, presence, online, SharedRateLimiter(clock, link, settings.rate_limit_fallback),
-                       (presence.mirror, online.mirror))
+                       moderation, (presence.mirror, online.mirror, moderation.mirror))

@@ -92,6 +92,12 @@ class ReviewStore:
                 and_(ReviewItem.tier == 4, ReviewItem.created_at <= crisis_cutoff))).with_for_update())
         return found.scalars().all()
 
+    async def claimers(self) -> list[str]:
+        """Everyone who holds a claim right now."""
+        found = await self.session.execute(select(ReviewItem.claimed_by).where(
+            ReviewItem.status == "claimed", ReviewItem.claimed_by.is_not(None)).distinct())
+        return [str(user_id) for user_id in found.scalars().all()]
+
     async def claimed_by_any(self, user_ids: Sequence[str]) -> Sequence[ReviewItem]:
         found = await self.session.execute(select(ReviewItem).where(
             ReviewItem.status == "claimed", ReviewItem.claimed_by.in_(user_ids)).with_for_update())

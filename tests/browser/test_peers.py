@@ -122,5 +122,5 @@ async def test_i_need_help_now_answers_kindly(pages: Pages) -> None:
     ada = await pages.peer("Ada")
     await ada.get_by_role("button", name="I need help now").click()
     # Nobody moderates in this test: the page says so rather than promising a reply.
-    await expect(ada.locator(".crisis-panel")).to_contain_text("no moderator may be online right now")
+    await expect(ada.locator(".crisis-panel")).to_contain_text("no moderator is online right now")
     await expect(ada.locator(".crisis-panel")).to_contain_text("call your local emergency number")

@@ -2,6 +2,7 @@
 limits fall back to stricter per-process buckets (never open), and everything recovers."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.processes import Cluster, RedisServer, eventually
@@ -60,3 +61,44 @@ async def test_processes_survive_a_redis_outage_and_recover(cluster: Cluster, ow
 
 async def _is(value: Any, expected: str) -> bool:
     return bool(await value == expected)
+
+
+async def _help(peer: Any) -> Any:
+    reply = await peer.call("help:request", {"room": "anxiety"})
+    assert reply["ok"] and reply["alerted"] is True, reply
+    return reply
+
+
+async def test_during_an_outage_a_peer_is_told_only_what_their_process_knows_about_moderators(
+        cluster: Cluster, own_redis: RedisServer) -> None:
+    from tests.scale.test_multiprocess import _moderator, _moderator_token, _subscribed
+    one, two = await cluster.start(2, own_redis.url)
+    for server in (one, two):
+        assert await eventually(lambda: _is(_redis_state(server), "ok:ok"), timeout=15)
+    await _moderator(cluster, one)
+    near, far = await cluster.track(await one.joined()), await cluster.track(await two.joined())
+    assert await eventually(lambda: _online_says(far, True), timeout=5)
+
+    own_redis.stop()
+    for server in (one, two):
+        assert await eventually(lambda: _is(_redis_state(server), "down:degraded"))
+    unknown = await _help(far)  # nobody on its process, and it cannot see the other one
+    assert unknown["moderator_online"] is None
+    assert "can't tell right now whether a moderator is online" in unknown["message"]
+    assert "emergency" in unknown["message"] and "no moderator is online" not in unknown["message"]
+    assert (await _help(near))["moderator_online"] is True  # the moderator is on this process
+    colleague = await _subscribed(cluster, two, await _moderator_token(cluster, one, "colleague"))
+    assert (await colleague.call("mod:subscribe", {}))["moderators_online"] is None  # one here; elsewhere unknown
+    await colleague.close()
+
+    await own_redis.start()  # empty: every process publishes what it holds again
+    answers = []
+    while not answers or answers[-1] is not True:
+        answers.append((await _help(far))["moderator_online"])
+        assert len(answers) < 150, answers
+        await asyncio.sleep(0.1)
+    assert False not in answers, answers  # never "nobody is online" while the moderator's process re-publishes
+
+
+async def _online_says(peer: Any, online: bool | None) -> bool:
+    return bool((await _help(peer))["moderator_online"] is online)

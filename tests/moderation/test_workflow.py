@@ -6,7 +6,7 @@ from typing import Any
 
 from server.identity.roles import Role
 from server.moderation.escalation import release_abandoned_claims
-from tests.harness import Client, RunningServer
+from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import HELD, flagged_message, member, say, staff, staff_token, until
 
 
@@ -149,6 +149,24 @@ async def test_claims_of_a_moderator_who_left_are_released_after_the_timeout(ser
     released = await bob.wait_for("flag:updated", lambda e: e["item"]["status"] == "pending")
     assert released["item"]["claimed_by"] is None
     assert server.services.moderation.metrics.claims_released == 1
+
+
+async def test_claims_of_a_moderator_gone_before_a_restart_are_released_after_it(make_server: ServerFactory) -> None:
+    before = await make_server()
+    ann = await staff(before, name="ann")
+    item = await _reported_item(before, ann)
+    await ann.call("mod:claim", {"item_id": item["id"], "version": 1})
+    await ann.close()
+    after = await make_server()  # a fresh process on the same database: it never saw ann leave
+    bob = await staff(after, name="bob")
+    await release_abandoned_claims(after.services)  # ann is connected nowhere: counted as gone from now
+    after.clock.advance(after.services.settings.claim_release_after - 1)
+    await release_abandoned_claims(after.services)
+    assert (await bob.call("mod:queue", {}))["items"][0]["status"] == "claimed"
+    after.clock.advance(2)
+    await release_abandoned_claims(after.services)
+    released = await bob.wait_for("flag:updated", lambda e: e["item"]["status"] == "pending")
+    assert released["item"]["claimed_by"] is None
 
 
 async def test_a_moderator_with_another_tab_open_keeps_their_claims(server: RunningServer) -> None:

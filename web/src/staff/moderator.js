@@ -71,7 +71,10 @@ export function moderatorView(main, app) {
       status.replaceChildren(noticeBox(reply.error.message, { kind: "error" }));
       return;
     }
-    online.textContent = `${reply.moderators_online} moderator${reply.moderators_online === 1 ? "" : "s"} online`;
+    // null while the servers can't see each other (Redis down): say so rather than undercount.
+    const count = reply.moderators_online;
+    online.textContent = count === null ? "Moderators online: can't tell right now"
+      : `${count} moderator${count === 1 ? "" : "s"} online`;
     let snapshot = reply;
     if (filter) {
       snapshot = await conn.call(EV.modQueue, { severity: filter });
