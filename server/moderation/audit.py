@@ -18,6 +18,7 @@ from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..identity.pseudonyms import pseudonym_key
 from ..identity.roles import Role
+from ..rooms.admin_audit import OPERATOR
 from ..services import Services
 from ..storage.audit import AuditNames, AuditQuery, AuditStore
 from ..storage.review_models import AuditEntry
@@ -57,8 +58,11 @@ async def _named(session: AsyncSession, entries: Sequence[AuditEntry]) -> list[d
     for entry in entries:
         shape = entry_shape(entry)
         actor = people.get(entry.actor_id or "")
-        shape["actor"].update(name=actor.pseudonym if actor else entry.actor_id if entry.actor_id == "operator"
-                              else None, username=actor.username if actor else None)
+        if actor is not None:
+            shape["actor"].update(name=actor.pseudonym, username=actor.username)
+        else:  # the server itself, the command line's operator, or a deleted account
+            operator = entry.actor_id == OPERATOR.user_id
+            shape["actor"].update(name=OPERATOR.pseudonym if operator else None, username=None)
         person = people.get(person_of[entry.id] or "")
         shape["target"]["person"] = {"id": person.id, "name": person.pseudonym} if person else None
         room = rooms.get(entry.room_id or "")
@@ -72,10 +76,11 @@ async def list_audit(svc: Services, *, actor: Principal, query: AuditQuery, who:
     """Admins only; reading the log is itself logged. `who` is a username or pseudonym (every account
     that answers to it), or `system` for the server itself; `room` is a room's slug."""
     check_admin(actor)
+    who = (who or "").strip()
     async with svc.db.transaction() as tx:
         if who:
-            ids = (None,) if who.strip().lower() == SYSTEM else \
-                await AuditNames(tx.session).people_called(who.strip(), pseudonym_key(who))
+            ids = (None,) if who.lower() == SYSTEM else \
+                await AuditNames(tx.session).people_called(who, pseudonym_key(who))
             query = dataclasses.replace(query, actor_ids=ids)
         if room:
             room_id = await AuditNames(tx.session).room_id_of(room)

@@ -42,6 +42,7 @@ class AuditStore:
             either = [AuditEntry.actor_id.in_(ids)] if ids else []
             if None in query.actor_ids:
                 either.append(AuditEntry.actor_id.is_(None))
+            # Nobody answers to the name: match nothing (an entry always has an id).
             conditions.append(or_(*either) if either else AuditEntry.id.is_(None))
         if query.action:
             conditions.append(AuditEntry.action == query.action)

@@ -100,6 +100,7 @@ async def test_entries_say_who_where_and_whom_and_filter_by_name_and_room(server
     assert await actions("who=quiet%20owl") == await actions("who=QuietOwl") == ["report"]
     assert await actions("who=system") == ["flag"]
     assert await actions("who=nobody") == []
+    assert "report" in await actions("who=%20%20")  # a blank name filters nothing
     assert await actions("room=carers") == ["help.request"]
     assert "help.request" not in await actions("room=anxiety")
     assert await actions("room=anxiety&who=mira&action=claim") == ["claim"]

@@ -218,9 +218,14 @@ export function pagedLog({ label, nouns: [one, many], olderText, emptyText, fetc
     retry.hidden = true;
     older.disabled = true;
     list.setAttribute("aria-busy", "true");
+    // A fresh first page (new filters, a revisit) replaces what was loaded, even when it fails: rows of
+    // other filters must not stand under a new error.
+    if (before === null) {
+      loaded.length = 0;
+      next = null;
+    }
     try {
       const page = await fetchPage(before);
-      if (before === null) loaded.length = 0;
       loaded.push(...page.rows);
       next = page.next ?? null;
       failed = false;
