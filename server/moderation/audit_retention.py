@@ -41,17 +41,16 @@ async def do_purge_audit(db: Database, clock: Clock, retention_days: int, *, bat
                          max_batches: int = MAX_BATCHES) -> AuditPurgeReport:
     """Delete audit entries older than `retention_days` (0 keeps them for ever: nothing is deleted)."""
     now = clock.now()
-    removed = {"moderation": 0, "admin_changes": 0}
+    stores: dict[str, type[AuditStore] | type[AdminChangeStore]] = {
+        "moderation": AuditStore, "admin_changes": AdminChangeStore}
+    removed = dict.fromkeys(stores, 0)
     more = False
     if retention_days > 0:
         cutoff = now - retention_days * DAY
-        for table in removed:
+        for table, store in stores.items():
             for _ in range(max_batches):
                 async with db.transaction() as tx:
-                    if table == "moderation":
-                        count = await AuditStore(tx.session).delete_before(cutoff, batch)
-                    else:
-                        count = await AdminChangeStore(tx.session).delete_before(cutoff, batch)
+                    count = await store(tx.session).delete_before(cutoff, batch)
                 removed[table] += count
                 if count < batch:
                     break
