@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Message, Room, User
@@ -98,7 +98,8 @@ class AuditNames:
         return {message_id: sender_id for message_id, sender_id in found}
 
     async def people_called(self, name: str, key: str) -> tuple[str, ...]:
-        """Everyone whose username is `name` (any case) or whose pseudonym compares equal (`key`)."""
+        """Everyone whose username is `name` (any case: usernames are stored in lower case) or whose pseudonym
+        compares equal (`key`); both columns are indexed."""
         found = await self.session.execute(select(User.id).where(
-            or_(func.lower(User.username) == name.lower(), User.pseudonym_key == key)))
+            or_(User.username == name.lower(), User.pseudonym_key == key)))
         return tuple(found.scalars())
