@@ -1,4 +1,4 @@
-"""Where one RE2 regex matches, with a fraction of google-re2's per-call cost. Pure.
+"""Where one RE2 regex matches, and which of a set match, with a fraction of google-re2's per-call cost. Pure.
 
 google-re2's public `finditer` wraps every call in a Python generator and a match object, and re-encodes a
 str subject and maps its offsets back on each call: about 4 us a call on bytes and 8 us on str here, where
@@ -59,4 +59,26 @@ class Finder:
                 position = stop + 1
                 while position < end and data[position] & 0xC0 == 0x80:
                     position += 1
+        return found
+
+
+class PatternSet:
+    """Many patterns compiled as one RE2 set; `which` names the ones that match a UTF-8 subject.
+
+    Calls the binding's own set (google-re2's `_re2.Set`), as `Finder` does its regex: the public
+    `re2.Set.Match` is a Python function around it, about a microsecond a call.
+    """
+
+    __slots__ = ("_set",)
+
+    def __init__(self, patterns: list[str], options: re2.Options) -> None:
+        self._set: Any = _re2.Set(_UNANCHORED, options)
+        for pattern in patterns:
+            if self._set.Add(pattern.encode("utf-8")) < 0:
+                raise re2.error(f"failed to add {pattern!r} to the set")
+        if not self._set.Compile():
+            raise re2.error("failed to compile the set")
+
+    def which(self, data: bytes) -> list[int]:
+        found: list[int] = self._set.Match(data)
         return found

@@ -21,7 +21,7 @@ import ahocorasick
 import re2
 
 from .normalize import Normalized, normalize
-from .re2_spans import Finder, Subject
+from .re2_spans import Finder, PatternSet, Subject
 from .verdict import Decision, Flag, FlagKind, Notice, Severity, Span
 from .wordshape import WordStarts
 
@@ -157,6 +157,18 @@ class _Hit(NamedTuple):
     span: Span
 
 
+def _word_gate(key: str, entries: list[_WordEntry]) -> str:
+    """A loose pattern for a word key: every place the exact word rules match, it matches too.
+
+    The exact test wants no letter or digit (str.isalnum) beside the word; this one only no ASCII one,
+    so it says yes a little too often, never no too often, and compiles in a fraction of the time a
+    Unicode class (\\p{L}) takes (2,000 rules: 0.02 s against 2.3 s).
+    """
+    before = "" if any(e.open_start for e in entries) else "(?:^|[^a-z0-9])"
+    after = "" if any(e.open_end for e in entries) else "(?:[^a-z0-9]|$)"
+    return before + re2.escape(key) + after
+
+
 class WatchedMatcher:
     """Every rule of every room compiled together; immutable once built, shared by all rooms' views."""
 
@@ -164,8 +176,9 @@ class WatchedMatcher:
         self.version = version
         self.rules = {rule.id: rule for rule in rules}
         self._words: ahocorasick.Automaton | None = None
-        self._set: re2.Set | None = None
-        self._finders: list[tuple[WatchedRule, Finder]] = []
+        self._set: PatternSet | None = None
+        # Per pattern of the set: a whole word's key, None for the other words, or a phrase or pattern rule.
+        self._targets: list[str | tuple[WatchedRule, Finder] | None] = []
         patterns: list[str] = []
         whole: dict[str, list[WatchedRule]] = {}
         table: dict[str, list[_WordEntry]] = {}
@@ -179,9 +192,15 @@ class WatchedMatcher:
                     table.setdefault(key, []).append(entry)
             else:
                 patterns.append(_pattern_of(rule.kind, rule.text))
-                self._finders.append((rule, _compile(patterns[-1], Finder)))
+                self._targets.append((rule, _compile(patterns[-1], Finder)))
+        # A pattern anchored at the text's start or end ("^", "$", "\\A", "\\z", or a "^" in a class, to be
+        # safe) may match a subject alone and not where it stands in subjects joined (_matched).
+        self._anchored = any(re.search(r"[$^]|\\[Az]", pattern) for pattern in patterns)
         self._whole = {key: tuple(found) for key, found in whole.items()}
         self._tokens = WordStarts(set())
+        for key, found in whole.items():
+            patterns.append(_word_gate(key, []))
+            self._targets.append(key)
         self._word_starts = WordStarts(set(table))
         if table:
             self._words = ahocorasick.Automaton()
@@ -190,15 +209,11 @@ class WatchedMatcher:
                     self._words.add_word(before + key, (len(key), tuple(entries), True))
                 if any(entry.open_start for entry in entries):
                     self._words.add_word(key, (len(key), tuple(e for e in entries if e.open_start), False))
+                patterns.append(_word_gate(key, entries))
+                self._targets.append(None)
             self._words.make_automaton()
-        # A pattern anchored at the text's start or end ("^", "$", "\\A", "\\z", or a "^" in a class, to be
-        # safe) may match a subject alone and not where it stands in subjects joined (_pattern_hits).
-        self._anchored = any(re.search(r"[$^]|\\[Az]", pattern) for pattern in patterns)
         if patterns:
-            self._set = re2.Set.SearchSet(_SET_OPTIONS)
-            for pattern in patterns:
-                self._set.Add(pattern)
-            self._set.Compile()
+            self._set = PatternSet(patterns, _SET_OPTIONS)
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -206,67 +221,72 @@ class WatchedMatcher:
     def hits(self, typed: str, norm: Normalized, room_id: str | None) -> list[_Hit]:
         """Rule hits for one room (its own rules and the global ones), in the typed text's coordinates.
 
+        One RE2 set pass says which rules may match: most messages match none, and nothing else runs.
         Words match the normalised text only; phrases and patterns match it and the typed text in lower
         case too, so a pattern written with double letters ("sell+") still finds "selling"."""
-        text = norm.text
+        if self._set is None:
+            return []
+        lowered = typed.lower()
+        subjects: list[tuple[Subject, Callable[[int, int], Span]]] = [(Subject(norm.text), norm.span)]
+        if len(lowered) == len(typed) and lowered != norm.text:
+            subjects.append((Subject(lowered), Span))
         found: list[_Hit] = []
-        if self._whole:
-            found.extend(self._whole_word_hits(norm, room_id))
-        if self._words is not None:
-            # Keys at a word start (wordshape.WordStarts), and anywhere for the words a rule opens with *.
-            for last, (length, entries, at_word_start) in self._words.iter(self._word_starts.view(text)):
-                start, end = last - length, last
-                if not at_word_start and (start == 0 or not text[start - 1].isalnum()):
-                    continue  # at a word start: its word-start key reported it
-                ends_word = end == len(text) or not text[end].isalnum()
-                for entry in entries:
-                    if entry.rule.room_id in (None, room_id) and (ends_word or entry.open_end):
-                        found.append(_Hit(entry.rule, norm.span(start, end)))
-        if self._set is not None:
-            lowered = typed.lower()
-            subjects: list[tuple[Subject, Callable[[int, int], Span]]] = [(Subject(text), norm.span)]
-            if len(lowered) == len(typed) and lowered != text:
-                subjects.append((Subject(lowered), Span))
-            found.extend(self._pattern_hits(subjects, room_id))
+        other_words = False
+        for index in self._matched(subjects):
+            target = self._targets[index]
+            if target is None:
+                other_words = True
+            elif isinstance(target, str):
+                found.extend(self._whole_word_hits(norm, target, room_id))
+            elif target[0].room_id in (None, room_id):
+                rule, finder = target
+                for subject, to_span in subjects:
+                    found.extend(_Hit(rule, to_span(start, end)) for start, end in finder.spans(subject))
+        if other_words:
+            found.extend(self._other_word_hits(norm, room_id))
         return found
 
-    def _whole_word_hits(self, norm: Normalized, room_id: str | None) -> list[_Hit]:
-        """Whole words: the message's words (runs of letters and digits) looked up in one set operation.
+    def _matched(self, subjects: list[tuple[Subject, Callable[[int, int], Span]]]) -> set[int]:
+        """The set's patterns that match a subject, from one pass over the subjects joined by a line end.
 
-        Most messages hold no watched word, which this says in C; the hits are then found by str.find in
-        the view (" " + text with every other character a space), where text index i is view index i + 1.
+        A match across the join only costs the exact checks after it; a pattern anchored at the start or
+        end of a text needs each subject on its own.
         """
-        view = self._tokens.view(norm.text)
-        keys = self._whole.keys() & view.split()
-        if not keys:
+        which = self._set.which  # type: ignore[union-attr]
+        if len(subjects) == 1:
+            return set(which(subjects[0][0].data))
+        if not self._anchored:
+            return set(which(subjects[0][0].data + b"\n" + subjects[1][0].data))
+        return {index for subject, _ in subjects for index in which(subject.data)}
+
+    def _whole_word_hits(self, norm: Normalized, key: str, room_id: str | None) -> list[_Hit]:
+        """Where a whole word stands as a word of its own, found by str.find in the view of the text
+        (" " + text with every character but letters and digits a space: text index i is view index i + 1)."""
+        rules = [rule for rule in self._whole[key] if rule.room_id in (None, room_id)]
+        if not rules:
             return []
-        padded = view + " "
+        padded = self._tokens.view(norm.text) + " "
+        needle = f" {key} "
         hits: list[_Hit] = []
-        for key in keys:
-            rules = [rule for rule in self._whole[key] if rule.room_id in (None, room_id)]
-            needle = f" {key} "
-            at = padded.find(needle)
-            while at >= 0 and rules:
-                hits.extend(_Hit(rule, norm.span(at, at + len(key))) for rule in rules)
-                at = padded.find(needle, at + len(key) + 1)
+        at = padded.find(needle)
+        while at >= 0:
+            hits.extend(_Hit(rule, norm.span(at, at + len(key))) for rule in rules)
+            at = padded.find(needle, at + len(key) + 1)
         return hits
 
-    def _pattern_hits(self, subjects: list[tuple[Subject, Callable[[int, int], Span]]],
-                      room_id: str | None) -> list[_Hit]:
-        """RE2 set passes say which patterns match each subject; only those are run, for their spans.
-
-        Most messages match no pattern. Unless a pattern is anchored, one pass over the subjects joined by
-        a line end says so for both at once (a match across the join only costs the passes after it).
-        """
-        match = self._set.Match  # type: ignore[union-attr]
-        if len(subjects) > 1 and not self._anchored and not match(b"\n".join(s.data for s, _ in subjects)):
-            return []
+    def _other_word_hits(self, norm: Normalized, room_id: str | None) -> list[_Hit]:
+        """Words at a word start (wordshape.WordStarts), and anywhere for the words a rule opens with *."""
+        text = norm.text
         hits: list[_Hit] = []
-        for subject, to_span in subjects:
-            for index in match(subject.data) or ():
-                rule, finder = self._finders[index]
-                if rule.room_id in (None, room_id):
-                    hits.extend(_Hit(rule, to_span(start, end)) for start, end in finder.spans(subject))
+        for last, (length, entries, at_word_start) in self._words.iter(  # type: ignore[union-attr]
+                self._word_starts.view(text)):
+            start, end = last - length, last
+            if not at_word_start and (start == 0 or not text[start - 1].isalnum()):
+                continue  # at a word start: its word-start key reported it
+            ends_word = end == len(text) or not text[end].isalnum()
+            for entry in entries:
+                if entry.rule.room_id in (None, room_id) and (ends_word or entry.open_end):
+                    hits.append(_Hit(entry.rule, norm.span(start, end)))
         return hits
 
 
