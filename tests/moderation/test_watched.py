@@ -9,10 +9,11 @@ import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.moderation.normalize import Normalized, normalize
 from server.moderation.pipeline import review
 from server.moderation.policy import RoomPolicy, SenderContext
 from server.moderation.re2_spans import Finder, Subject
-from server.moderation.verdict import Decision, FlagKind, Verdict
+from server.moderation.verdict import Decision, FlagKind, Span, Verdict
 from server.moderation.watched import (RuleAction, RuleError, RuleKind, WatchedMatcher, WatchedRule, WatchedRules,
                                        check_rule_text)
 from server.moderation.watched_effects import escalate
@@ -148,8 +149,6 @@ def test_two_thousand_rules_compile_in_under_a_second_and_match_fast() -> None:
     matcher = WatchedMatcher(rules)
     assert time.perf_counter() - start < 1.0
     view = WatchedRules(matcher, None)
-    from server.moderation.normalize import normalize
-
     text = "I had a rough day at work and I just want to talk to someone who understands how this feels."
     norm = normalize(text)
     times = []
@@ -176,3 +175,38 @@ def test_spans_are_exactly_finditers(pattern: str, text: str) -> None:
 def test_spans_count_characters_past_a_lone_surrogate() -> None:
     """The CLI's JSON reader lets a lone surrogate through; offsets after it still count characters."""
     assert Finder("sell", re2.Options()).spans(Subject("\ud800é sell")) == [(3, 7)]
+
+
+_WORD_RULES = tuple(WatchedRule(f"w{i}", RuleKind.WORD, text, RuleAction.FLAG, room)
+                    for i, (text, room) in enumerate((("xans", None), ("café", None), ("ab2", None), ("*ans", None),
+                                                      ("sad*", None), ("f-u", None), ("straße", None),
+                                                      ("xans", "room-a"), ("kelvin", None))))
+_WORD_MATCHER = WatchedMatcher(_WORD_RULES + (WatchedRule("p", RuleKind.PATTERN, "^sad", RuleAction.FLAG),))
+
+
+def _word_hits_by_definition(norm: Normalized, room: str) -> set[tuple[str, Span]]:
+    """A word rule hits where its normalised word stands with no letter or digit beside it, but on a side
+    its * opens."""
+    text, found = norm.text, set()
+    for rule in _WORD_RULES:
+        key = normalize(rule.text.strip("*")).text
+        at = text.find(key)
+        while at >= 0 and rule.room_id in (None, room):
+            end = at + len(key)
+            if (rule.text.startswith("*") or at == 0 or not text[at - 1].isalnum()) and \
+                    (rule.text.endswith("*") or end == len(text) or not text[end].isalnum()):
+                found.add((rule.id, norm.span(at, end)))
+            at = text.find(key, at + 1)
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["xans", "XANS", "café", "CAFÉ", "cafe\u0301", "ab2", "fans", "sad", "sadly", "f-u",
+                                 "straße", "STRASSE", "\u212aelvin", "x", "é", "_", "-", " ", "2", ".", "\n", "😀"]),
+                max_size=12).map("".join), st.sampled_from(["room-a", "room-b"]))
+def test_word_rules_hit_exactly_where_their_definition_says(text: str, room: str) -> None:
+    """The set pass that decides whether any rule may match must never say no too often (its word gates
+    are looser than the exact test): on any text, word hits are exactly those of the plain definition."""
+    norm = normalize(text)
+    hits = {(hit.rule.id, hit.span) for hit in _WORD_MATCHER.hits(text, norm, room) if hit.rule.id != "p"}
+    assert hits == _word_hits_by_definition(norm, room)
