@@ -50,7 +50,7 @@ def everyday_words(texts: list[str]) -> list[str]:
 def rules(count: int, vocabulary: list[str], texts: list[str]) -> tuple[Any, ...]:
     """Rules of the mix communities write, from words of `vocabulary`: mostly single words, a tenth
     two-word phrases (the word, then one of the 300 commonest longer words of the messages), a tenth bounded
-    patterns (a word less its last letter, then up to three letters), a fifth of them for one room only,
+    patterns (a word, then up to three letters: its inflections), a fifth of them for one room only,
     actions mixed."""
     from server.moderation.watched import RuleAction, RuleKind, WatchedRule
 
@@ -63,7 +63,7 @@ def rules(count: int, vocabulary: list[str], texts: list[str]) -> tuple[Any, ...
         room = "room" if i % 5 == 0 else None
         action = rng.choice(actions)
         if i % 10 == 0:
-            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, r"\b" + word[:-1] + r"\w{0,3}", action, room))
+            out.append(WatchedRule(f"p{i}", RuleKind.PATTERN, r"\b" + word + r"\w{0,3}", action, room))
         elif i % 10 == 1:
             out.append(WatchedRule(f"f{i}", RuleKind.PHRASE, f"{word} {rng.choice(common)}", action, room))
         else:
