@@ -20,6 +20,7 @@ from .moderation.resources_admin import do_add_resource, do_remove_resource, get
 from .moderation.watched_admin import do_add_watched, do_edit_watched, do_remove_watched, list_watched
 from .rooms.admin import do_archive_room, do_create_room, do_edit_room, list_rooms_for_admin
 from .rooms.admin_audit import OPERATOR
+from .rooms.slow_mode import REASONS, do_set_slow_mode_as_operator
 from .services import Services
 from .settings import Settings
 from .storage.database import Database
@@ -118,6 +119,13 @@ def register_rooms(rooms: argparse._SubParsersAction) -> None:
     archive = rooms.add_parser("archive", help="close a room to new joins and messages (purged by its retention)")
     archive.add_argument("slug")
     archive.set_defaults(func=lambda a, s: run(s, lambda svc: do_archive_room(svc, actor=OPERATOR, slug=a.slug)))
+    slow = rooms.add_parser("slow-mode", help="one message per person every SECONDS (0: off); staff exempt")
+    slow.add_argument("slug")
+    slow.add_argument("seconds", type=int)
+    slow.add_argument("--minutes", type=int, help="lift it by itself after this long (default: until turned off)")
+    slow.add_argument("--reason", choices=REASONS, default="other")
+    slow.set_defaults(func=lambda a, s: run(s, lambda svc: do_set_slow_mode_as_operator(
+        svc.db, svc.clock.now(), a.slug, a.seconds, a.minutes, a.reason)))
     rooms.add_parser("list", help="every room, archived ones too").set_defaults(
         func=lambda a, s: run(s, lambda svc: list_rooms_for_admin(svc, actor=OPERATOR)))
 

@@ -9,6 +9,8 @@ there is no Redis to hold a lease in, or Redis does not answer (each job is idem
   per process.
 - session_transitions: moves scheduled sessions on in the shared database and announces each move
   through the broadcaster, which already reaches every process.
+- slow_mode_expiry: turns off the room slow modes whose time is up and announces it (a conditional
+  UPDATE, so a second runner finds nothing to do); sends already treat an expired slow mode as off.
 
 In every process, because each acts on what only that process holds in memory:
 - live_config: reloads this process's cached rules and resources, and closes or removes this process's
@@ -32,6 +34,7 @@ from .moderation.people import remove_kicked_here
 from .rooms.membership import remove_other_band_here
 from .rooms.retention import do_purge_expired
 from .rooms.sessions.lifecycle import run_session_tick
+from .rooms.slow_mode import lift_expired_slow_modes
 from .services import Services
 from .shared.lease import JobLease
 from .shared.link import RedisLink
@@ -61,7 +64,8 @@ async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]
             jobs.push_async_callback(lease.release)
         await jobs.enter_async_context(periodic(
             "retention_purge", settings.purge_interval,
-            lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days), once))
+            lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days,
+                                     svc.broadcaster), once))
         if settings.audit_retention_days:
             await jobs.enter_async_context(periodic(
                 "audit_retention", settings.purge_interval,
@@ -71,6 +75,8 @@ async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]
         if settings.session_tick_seconds:
             await jobs.enter_async_context(periodic("session_transitions", settings.session_tick_seconds,
                                                     lambda: run_session_tick(svc), once))
+            await jobs.enter_async_context(periodic("slow_mode_expiry", settings.session_tick_seconds,
+                                                    lambda: lift_expired_slow_modes(svc), once))
         await jobs.enter_async_context(periodic("live_config", svc.live.max_age, lambda: refresh_live_config(svc)))
         await jobs.enter_async_context(periodic("claim_release", settings.review_tick,
                                                 lambda: release_abandoned_claims(svc)))

@@ -1,4 +1,5 @@
-"""The administrators' JSON API for rooms, staff and the audit of admin changes. Every route is admin-only."""
+"""The administrators' JSON API for rooms, staff and the audit of admin changes. Every route is admin-only,
+but a room's slow mode, which moderators set too."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -7,6 +8,7 @@ from ..identity.roles import Role
 from ..identity.staff import do_add_staff, do_change_role, do_reset_password, do_set_staff_active, list_staff
 from ..rooms.admin import do_archive_room, do_create_room, do_edit_room, list_rooms_for_admin
 from ..rooms.admin_audit import list_admin_changes
+from ..rooms.slow_mode import do_set_slow_mode
 from .auth import require_role
 from .errors import read_json
 from .keys import SERVICES
@@ -34,6 +36,15 @@ async def archive_room(request: web.Request) -> web.Response:
     actor = await require_role(request, Role.ADMIN)
     return web.json_response({"room": await do_archive_room(request.app[SERVICES], actor=actor,
                                                             slug=request.match_info["slug"])})
+
+
+@routes.put("/api/rooms/{slug}/slow_mode")
+async def set_slow_mode(request: web.Request) -> web.Response:
+    actor = await require_role(request, Role.MODERATOR, Role.ADMIN)
+    body = await read_json(request)
+    return web.json_response(await do_set_slow_mode(
+        request.app[SERVICES], actor=actor, slug=request.match_info["slug"], seconds=body.get("seconds"),
+        minutes=body.get("minutes"), reason=body.get("reason")))
 
 
 @routes.get("/api/admin/rooms")

@@ -23,7 +23,7 @@ routes = web.RouteTableDef()
 async def rooms(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     viewer = await optional_principal(request)  # a teen's token lists teen rooms; no token, adults' rooms
-    return web.json_response({"rooms": await list_rooms(svc.db, svc.presence, viewer)})
+    return web.json_response({"rooms": await list_rooms(svc.db, svc.presence, viewer, now=svc.clock.now())})
 
 
 async def _room_and_privacy(request: web.Request) -> tuple[Room, RoomRules, list[PrivacyPoint]]:

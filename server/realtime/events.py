@@ -55,7 +55,7 @@ def event(name: str, *fields: str, limit: str | None = None,
 
 @event("rooms:list")
 async def rooms_list(call: Call) -> dict[str, Any]:
-    return {"rooms": await list_rooms(call.svc.db, call.svc.presence, call.actor)}
+    return {"rooms": await list_rooms(call.svc.db, call.svc.presence, call.actor, now=call.svc.clock.now())}
 
 
 @event("room:join", "room", "accept_agreement", "as", limit="join_room")

@@ -13,6 +13,7 @@ from ..moderation.queue import MODERATORS_TOPIC, QueueRequest, check_moderator, 
     list_queue
 from ..moderation.reports import do_help_request, do_report
 from ..moderation.support import do_open_support, do_send_support, get_support_history
+from ..rooms.slow_mode import do_set_slow_mode
 from .events import Call, event
 from .payloads import Payload
 
@@ -126,6 +127,15 @@ async def mod_set_role(call: Call) -> dict[str, Any]:
     p = call.payload
     return await do_set_role(call.svc, actor=call.actor, user_id=p.string("user_id", max_length=ID_LENGTH),
                              role=p.string("role", max_length=16))
+
+
+@event("room:slow_mode", "room", "seconds", "minutes", "reason")
+async def room_slow_mode(call: Call) -> dict[str, Any]:
+    p = call.payload
+    return await do_set_slow_mode(call.svc, actor=call.actor, slug=p.string("room", max_length=48),
+                                  seconds=p.optional_int("seconds", low=0, high=VERSION_MAX),
+                                  minutes=p.optional_int("minutes", low=0, high=VERSION_MAX),
+                                  reason=p.string("reason", max_length=24, required=False) or None)
 
 
 @event("support:open", "user_id")

@@ -96,7 +96,7 @@ def snapshot(room: Room) -> dict[str, Any]:
 
 
 async def _announce(svc: Services, room: Room, bands: set[str], change: str) -> None:
-    shape = room_shape(room, online=svc.presence.count(room.id))
+    shape = room_shape(room, online=svc.presence.count(room.id), now=svc.clock.now())
     await svc.broadcaster.publish(room_topic(room.id), "room:updated", {
         "room": room.slug, **shape, "archived": room.archived_at is not None})
     for band in sorted(bands):

@@ -97,10 +97,11 @@ async def do_seed_rooms(db: Database, clock: Clock) -> list[str]:
     return created
 
 
-async def list_rooms(db: Database, presence: Presence, viewer: Principal | None = None) -> list[dict[str, Any]]:
+async def list_rooms(db: Database, presence: Presence, viewer: Principal | None, *,
+                     now: float) -> list[dict[str, Any]]:
     """The open rooms this person may see: their age band's (adults' without a session), staff all."""
     async with db.read() as session:
         rooms = await RoomStore(session).list_open()
     upcoming = await next_session_by_room(db)
-    return [{**room_shape(room, online=presence.count(room.id)), "next_session": upcoming.get(room.id)}
+    return [{**room_shape(room, online=presence.count(room.id), now=now), "next_session": upcoming.get(room.id)}
             for room in rooms if can_see_room(viewer, room)]

@@ -66,7 +66,7 @@ async def do_join_room(svc: Services, *, actor: Principal, sid: str, request: Jo
                                       {"room": room.slug, "member": {**actor.public(), "mode": request.mode}},
                                       skip_sid=sid)
     return {
-        "room": room_shape(room, online=svc.presence.count(room.id)),
+        "room": room_shape(room, online=svc.presence.count(room.id), now=now),
         "history": [message_shape(m, user_shape(u), room.slug) for m, u in history],
         "members": [p.public() for p in svc.presence.members(room.id)],
         "you": {**actor.public(), "mode": request.mode},

@@ -28,6 +28,7 @@ from .access import check_joined, check_room
 from .policy import RoomRules
 from .presence import Present
 from .sessions.posting import check_session_allows_post
+from .slow_mode import check_slow_mode
 from .shapes import message_shape, notice_shape
 
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -81,8 +82,8 @@ async def _send_plain(svc: Services, actor: Principal, sid: str, request: SendRe
                       client_msg_id: str) -> dict[str, Any] | None:
     """The common case on the fast path: one read, then group commit (storage/message_writer.py).
 
-    Returns None whenever anything beyond the room's own rules is involved (a sanction, a session, a
-    flag, a refusal, an unknown room) so that `_send` gives the careful, exact answer."""
+    Returns None whenever anything beyond the room's own rules is involved (a sanction, a session, slow
+    mode, a flag, a refusal, an unknown room) so that `_send` gives the careful, exact answer."""
     now = svc.clock.now()
     await svc.live.refresh(svc.db, now)
     gate = await svc.gate.look(request.room, actor.user_id, now)
@@ -129,7 +130,9 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         policy = rules.moderation(actor.locale, svc.live.watched_for(room.id))
-        verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=review(text, policy, sender),
+        reviewed = review(text, policy, sender)
+        await check_slow_mode(tx.session, room, actor, reviewed, now)
+        verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=reviewed,
                                          watched=policy.watched)
         record_verdict(verdict)
         message = _message(room, actor, client_msg_id, text, verdict, now, Message)

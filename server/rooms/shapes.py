@@ -10,9 +10,10 @@ from ..moderation.resource_book import DEFAULT_BOOK, ResourceBook
 from ..storage.message_writer import NewMessage
 from ..storage.models import Message, Room, User
 from .policy import RoomRules
+from .slow_mode import slow_mode_shape
 
 
-def room_shape(room: Room, *, online: int) -> dict[str, Any]:
+def room_shape(room: Room, *, online: int, now: float) -> dict[str, Any]:
     return {
         "slug": room.slug,
         "name": room.name,
@@ -24,6 +25,7 @@ def room_shape(room: Room, *, online: int) -> dict[str, Any]:
         "online": online,
         "policy": RoomRules.from_json(room.policy).to_json(),
         "age_band": room.age_band,
+        "slow_mode": slow_mode_shape(room, now),
     }
 
 

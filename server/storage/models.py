@@ -54,6 +54,22 @@ class Room(Base):
     created_at: Mapped[float] = mapped_column(Float)
     archived_at: Mapped[float | None] = mapped_column(Float)
     age_band: Mapped[str] = mapped_column(String(8), default="adults", server_default="adults")
+    # Room-wide slow mode (rooms/slow_mode.py): seconds between one person's messages, 0 when off, and when
+    # it lifts by itself (None: until a moderator turns it off).
+    slow_mode_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    slow_mode_until: Mapped[float | None] = mapped_column(Float)
+
+
+class SlowModePost(Base):
+    """When each person last posted in a room under slow mode, and until when a crisis message of theirs
+    exempts them from it: one row per (room, person), claimed atomically by each send."""
+
+    __tablename__ = "slow_mode_posts"
+
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    last_post_at: Mapped[float | None] = mapped_column(Float)
+    crisis_until: Mapped[float | None] = mapped_column(Float)
 
 
 class Membership(Base):

@@ -1,7 +1,8 @@
 """What a plain send must know before it is written: the room, and whether anything stands in the way.
 
 Concurrent sends share the lookup (storage/batching.py): one statement per batch instead of five per
-message inside the write lock. The common case (no closed account, mute, rule mute or running session)
+message inside the write lock. The common case (no closed account, mute, rule mute, running session or
+slow mode)
 then goes on to group commit; anything else goes the careful way (rooms/messages.py `_send`).
 """
 from __future__ import annotations
@@ -38,7 +39,8 @@ class Gate:
     room: Room
     """The room's row as read, without last_seq (shared by the sends that read the same row)."""
     clear: bool
-    """Nothing but the room's own rules applies: no closed account, mute, rule mute or running session."""
+    """Nothing but the room's own rules applies: no closed account, mute, rule mute, running session or slow
+    mode."""
 
 
 class SendGate:
@@ -74,7 +76,8 @@ class SendGate:
             room, session_active = found
             blocked = any(room_id in (None, room.id) and (kind == "closed" or until > ask.now)
                           for kind, room_id, until in blocks.get(ask.user_id, ()))
-            gates.append(Gate(room, clear=not blocked and not session_active))
+            slow = bool(room.slow_mode_seconds) and (room.slow_mode_until is None or room.slow_mode_until > ask.now)
+            gates.append(Gate(room, clear=not blocked and not session_active and not slow))
         return gates
 
 
