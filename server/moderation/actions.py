@@ -21,6 +21,7 @@ from ..storage.models import Message, Room, User
 from ..storage.review_models import ReviewItem
 from ..storage.rooms import RoomStore
 from ..storage.users import UserStore
+from ..rooms.sessions.pins import queue_unpinned
 from .audit import record
 from .queue import act_on_item, check_moderator, notify
 
@@ -55,6 +56,7 @@ async def do_remove_message(svc: Services, *, actor: Principal, item_id: str, ve
         removed = {"room": room.slug, "id": message.id, "seq": message.seq}
         if delivered:
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:removed", removed))
+            await queue_unpinned(svc.broadcaster, tx, [(room.id, message.id)])
         tx.after_commit(lambda: notify(svc, message.sender_id, "message_removed", "A moderator removed your "
                                        f"message in {room.name} because it broke the group agreement.",
                                        room=room.slug, message_id=message.id))

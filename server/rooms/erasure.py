@@ -13,6 +13,7 @@ from ..storage.messages import MessageStore
 from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
 from ..storage.users import UserStore
+from .sessions.pins import queue_unpinned
 
 log = logging.getLogger("peerchat.erasure")
 
@@ -33,6 +34,7 @@ async def do_delete_message(svc: Services, *, actor: Principal, message_id: str)
             slug = (await RoomStore(tx.session).slug_of(room_id)) or ""
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room_id), "message:deleted",
                                                             {"room": slug, "id": message_id, "seq": seq}))
+            await queue_unpinned(svc.broadcaster, tx, [(room_id, message_id)])
     log.info("message_deleted_by_author user=%s message=%s", actor.user_id, message_id)
 
 
@@ -48,6 +50,7 @@ async def do_delete_account(svc: Services, *, actor: Principal, asking_sid: str 
         await reviews.reassign_subject(actor.user_id, placeholder)
         slugs = {room_id: await RoomStore(tx.session).slug_of(room_id) or "" for room_id, _, _ in erased}
         await users.delete(actor.user_id)
+        await queue_unpinned(svc.broadcaster, tx, [(room_id, message_id) for room_id, message_id, _ in erased])
         await ConfigVersionStore(tx.session).bump(STAFF)  # other processes close their connections of it
 
         async def announce() -> None:

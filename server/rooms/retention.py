@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from ..broadcast import Broadcaster
 from ..clock import Clock
 from ..storage.database import Database
 from ..storage.jobs import JobStore
@@ -11,6 +12,7 @@ from ..storage.messages import MessageStore
 from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
 from .policy import RoomRules
+from .sessions.pins import pinned_messages, queue_unpinned
 
 log = logging.getLogger("peerchat.retention")
 
@@ -32,15 +34,19 @@ class PurgeReport:
         return sum(self.removed.values())
 
 
-async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days: int) -> PurgeReport:
+async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days: int,
+                           broadcaster: Broadcaster | None = None) -> PurgeReport:
     """Delete expired messages room by room, then review items resolved longer ago than moderation
-    retention; a message stays while a review needs it, whatever its room's retention."""
+    retention; a message stays while a review needs it, whatever its room's retention. With a broadcaster
+    (the server's job; the command line has none), a purged message pinned by a session leaves the pin live."""
     now = clock.now()
     moderation_cutoff = now - moderation_retention_days * DAY
     removed: dict[str, int] = {}
     async with db.transaction() as tx:
         rooms = await RoomStore(tx.session).all_rooms()
         store, reviews = MessageStore(tx.session), ReviewStore(tx.session)
+        pins = await pinned_messages(tx)
+        pinned_before = await store.visible_texts(pins)
         under_review = reviews.retained_message_ids(moderation_cutoff)
         for room in rooms:
             rules = RoomRules.from_json(room.policy)
@@ -48,6 +54,9 @@ async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days
             count = await store.purge_older_than(room.id, now - keep, under_review)
             if count:
                 removed[room.slug] = count
+        if broadcaster is not None and pinned_before:
+            still = await store.visible_texts(pins)
+            await queue_unpinned(broadcaster, tx, [(pins[m], m) for m in pinned_before if m not in still])
         items = await reviews.purge_resolved_before(moderation_cutoff)
         report = PurgeReport(ran_at=now, removed=removed, review_items=items)
         await JobStore(tx.session).record(JOB_NAME, now, report.total)

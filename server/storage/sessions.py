@@ -60,6 +60,13 @@ class SessionStore:
             GroupSession.room_id == room_id, GroupSession.state.in_(ACTIVE)).order_by(GroupSession.start_at).limit(1))
         return found.scalar_one_or_none()
 
+    async def active_in_rooms(self, room_ids: list[str] | None) -> list[GroupSession]:
+        """Open and live sessions in these rooms (None: in every room)."""
+        query = select(GroupSession).where(GroupSession.state.in_(ACTIVE))
+        if room_ids is not None:
+            query = query.where(GroupSession.room_id.in_(room_ids))
+        return list((await self.session.execute(query)).scalars())
+
     async def due(self, now: float) -> list[GroupSession]:
         """Occurrences whose scheduled time for the next state has come (or, for live ones, may have a break)."""
         found = await self.session.execute(select(GroupSession).where(or_(

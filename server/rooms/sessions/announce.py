@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...broadcast import room_topic, user_topic
+from ...broadcast import Broadcaster, room_topic, user_topic
 from ...services import Services
 from ...storage.database import Transaction
 from ...storage.session_models import GroupSession, SessionEvent
@@ -22,9 +22,14 @@ def record(tx: Transaction, row: GroupSession, action: str, *, actor_id: str | N
 async def queue_state(svc: Services, tx: Transaction, row: GroupSession) -> dict[str, Any]:
     """Flush, shape the session as it now is, and send `session:state` to its room once committed (to the
     people in the room, so with a pinned room message's text; every caller is in the room or controls it)."""
+    return await queue_state_to(svc.broadcaster, tx, row)
+
+
+async def queue_state_to(broadcaster: Broadcaster, tx: Transaction, row: GroupSession) -> dict[str, Any]:
+    """queue_state for callers that hold a broadcaster but no Services (the retention job)."""
     await tx.session.flush()
     shape = await describe_one(tx.session, row, in_room=everyone)
-    tx.after_commit(lambda: svc.broadcaster.publish(room_topic(row.room_id), "session:state", shape))
+    tx.after_commit(lambda: broadcaster.publish(room_topic(row.room_id), "session:state", shape))
     return shape
 
 
