@@ -19,9 +19,11 @@ log = logging.getLogger("peerchat.shared")
 
 HEARTBEAT_SECONDS = 2.0
 PROCESS_TTL_SECONDS = 10.0
-# After an outage Redis may have restarted empty: every live process re-publishes at its next heartbeat
-# (within HEARTBEAT_SECONDS plus a timeout), and its notice makes the others re-read.
+# After an outage Redis may have restarted empty, or every process's heartbeat may have lapsed: each live
+# process re-publishes at its next heartbeat (within HEARTBEAT_SECONDS plus a timeout), and its notice
+# makes the others re-read. A short blip (our own last heartbeat still there) needs no wait.
 RESETTLE_SECONDS = 2 * HEARTBEAT_SECONDS
+BLIP_SECONDS = PROCESS_TTL_SECONDS - HEARTBEAT_SECONDS
 REDIS_TIMEOUT_SECONDS = 1.0
 Notice = Callable[[str], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
@@ -100,17 +102,19 @@ class RedisLink:
         try:
             now = time.time()
             async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.zscore(self.key("processes"), self.process_id)
                 pipe.zadd(self.key("processes"), {self.process_id: now})
                 pipe.zremrangebyscore(self.key("processes"), 0, now - PROCESS_TTL_SECONDS)
                 pipe.zrange(self.key("processes"), 0, -1)
-                *_, members = await pipe.execute()
+                last, *_, members = await pipe.execute()
         except (RedisError, OSError) as error:
             self.failed(error)
             return
         self.live_processes = frozenset(members)
         if not self.up:
             self.up = True
-            self.settled_at = time.monotonic() + (0.0 if first else RESETTLE_SECONDS)
+            blip = last is not None and now - float(last) < BLIP_SECONDS
+            self.settled_at = time.monotonic() + (0.0 if first or blip else RESETTLE_SECONDS)
             log.info("redis_up process=%s", self.process_id)
             for hook in self._on_up:
                 await self._run(hook)
