@@ -2,6 +2,7 @@
 // views never spell an event name themselves.
 
 export const EV = {
+  roomsList: "rooms:list",
   roomJoin: "room:join",
   roomLeave: "room:leave",
   send: "message:send",
@@ -23,6 +24,7 @@ export const EV = {
   modMute: "mod:mute",
   modKick: "mod:kick",
   modBan: "mod:ban",
+  roomSlowMode: "room:slow_mode",
   // Private support conversation between a moderator and a peer
   supportOpen: "support:open",
   supportSend: "support:send",

@@ -7,6 +7,7 @@ import { compareItems, FILTERS, FILTER_PRIORITY, isAlarm, isOpen, KIND_LABEL, qu
 import { requireStaff } from "./login.js";
 import { supportPanel } from "../chat/support.js";
 import { chime } from "./chime.js";
+import { slowModeForm } from "./slow-mode-form.js";
 
 const SOUND_KEY = "peerchat.sound";
 
@@ -33,6 +34,7 @@ export function moderatorView(main, app) {
     soundOn ? "Sound on" : "Sound off");
   const severity = h("select", { id: "queue-filter" }, FILTERS.map(([v, l]) => h("option", { value: v }, l)));
   const support = supportPanel({ conn, me, title: "Private support conversation", side: "moderator" });
+  const slowMode = slowModeForm({ conn });
   sound.addEventListener("click", () => {
     soundOn = !soundOn;
     localStorage.setItem(SOUND_KEY, soundOn ? "on" : "off");
@@ -48,7 +50,7 @@ export function moderatorView(main, app) {
     h("div", {}, sound)),
   h("p", { class: "meta" }, h("span", {}, `Signed in as ${me.pseudonym} (${me.role}). Crisis items come first.`), online),
   h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity),
-  alertBox, status, support.element, list, empty, more);
+  alertBox, status, support.element, list, empty, more, slowMode.element);
 
   offs.push(
     conn.on(PUSH.flagNew, ({ item }) => {
@@ -61,9 +63,13 @@ export function moderatorView(main, app) {
       raiseAlarm(item, "Still unclaimed:");
     }),
     conn.on("connection:up", subscribe),
+    conn.on("connection:up", slowMode.load),
     conn.onReconnect(() => support.reload()),
   );
-  if (conn.isConnected) subscribe();
+  if (conn.isConnected) {
+    subscribe();
+    slowMode.load();
+  }
 
   async function subscribe() {
     const reply = await conn.call(EV.modSubscribe, {});

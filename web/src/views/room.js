@@ -13,6 +13,7 @@ import { canControl, sessionPanel } from "../chat/session-panel.js";
 import { feedbackForm } from "../chat/feedback-form.js";
 import { supportPanel } from "../chat/support.js";
 import { sessionControls } from "../staff/session-controls.js";
+import { slowModeLine } from "../chat/slow-mode.js";
 
 const PAGE = 30;
 const TYPING_SHOWN_MS = 4000;
@@ -51,12 +52,14 @@ export function roomView(main, app, slug) {
   const session = sessionPanel({ conn, slug, me, token: app.session.token, mode: () => you?.mode ?? "participant", onSession: sessionChanged });
   const support = supportPanel({ conn, me, title: "Private conversation with a moderator", side: "peer" });
   const controlsSlot = h("div", {});
-  const text = h("textarea", { id: "composer-text", rows: 2, maxlength: 2000, "aria-describedby": "composer-hint" });
+  const slow = slowModeLine({ me });
+  const text = h("textarea", { id: "composer-text", rows: 2, maxlength: 2000, "aria-describedby": "composer-hint slow-mode-line" });
   const cw = h("input", { type: "checkbox", id: "composer-cw" });
   const composer = h("form", { class: "composer" },
     h("label", { for: "composer-text" }, "Your message"),
     text,
     h("p", { id: "composer-hint", class: "hint" }, "Enter sends; Shift+Enter starts a new line."),
+    slow.element,
     h("div", { class: "composer-row" },
       h("label", { class: "choice inline" }, cw, h("span", {}, "Add a content warning (others see it collapsed)")),
       h("button", { type: "submit", class: "primary" }, "Send")));
@@ -88,6 +91,7 @@ export function roomView(main, app, slug) {
       if (d.room === slug && d.agreement && acceptedVersion !== null && d.agreement_version > acceptedVersion) {
         askToAccept(d.agreement);
       }
+      if (d.room === slug && "slow_mode" in d) slowModeChanged(d.slow_mode, d.by);
     }),
     conn.on(PUSH.feedbackRequest, (d) => notices.prepend(feedbackForm(conn, d))),
     conn.on(PUSH.transcriptDeleted, (d) => d.room === slug && clearTranscript(d.session)),
@@ -150,6 +154,7 @@ export function roomView(main, app, slug) {
     composer.hidden = you.mode === "listener";
     listenerNote.hidden = you.mode !== "listener";
     members.reset(reply.members);
+    slowModeChanged(reply.room.slow_mode ?? null, null);
     if (catchUp) session.rejoin();
     else session.refresh();
     if (catchUp && before > 0) await fillFrom(before);
@@ -263,7 +268,22 @@ export function roomView(main, app, slug) {
 
   function waiting(entry, error) {
     const pending = pendingByClientId.get(entry.clientId);
-    if (pending) pending.status.textContent = error.code === "rate_limited" ? error.message : "Waiting to send…";
+    if (error.code === "slow_mode") slow.wait(error);
+    if (!pending) return;
+    pending.status.textContent = error.code === "slow_mode"
+      ? `Waiting for slow mode: it sends by itself in ${Math.ceil(error.retry_after || 0)} s.`
+      : error.code === "rate_limited" ? error.message : "Waiting to send…";
+    if (error.code === "slow_mode" && !pending.told) {
+      pending.told = true;
+      announce(`Slow mode is on: your message is kept and sends by itself in ${Math.ceil(error.retry_after || 0)} seconds.`);
+    }
+  }
+
+  function slowModeChanged(value, by) {
+    const sentence = slow.set(value, { by });
+    if (!sentence) return;
+    notices.append(noticeBox(sentence));
+    announce(sentence);
   }
 
   function answered(entry, reply) {
@@ -278,6 +298,7 @@ export function roomView(main, app, slug) {
       return;
     }
     const { message, notices: replyNotices } = reply;
+    if (message.status !== "blocked") slow.sent();
     if (message.status === "visible") {
       receive(message);
     } else if (pending) {
@@ -411,6 +432,7 @@ export function roomView(main, app, slug) {
   return () => {
     offs.forEach((off) => off());
     outbox.dispose();
+    slow.dispose();
     session.dispose();
     support.dispose();
     if (joined && conn.isConnected) conn.call(EV.roomLeave, { room: slug });
