@@ -14,7 +14,6 @@ const REASONS = [["pile_on", "A pile-on"], ["flood", "A flood of messages"],
   ["calmer", "It has calmed down"], ["other", "Something else"]];
 
 function describe(slow) {
-  if (!slow) return "off";
   const every = EVERY.find(([v]) => Number(v) === slow.seconds)?.[1] ?? `${slow.seconds} seconds`;
   return `one message every ${every}${slow.until ? `, until ${formatTime(slow.until)}` : ", until turned off"}`;
 }
@@ -34,15 +33,17 @@ export function slowModeForm({ conn }) {
     h("p", { class: "hint" }, "When a room heats up, give everyone time to read: each person can send one message per "
       + "interval. Staff aren't held back, and a message the filters read as crisis always goes through."),
     h("div", { class: "control-row" },
-      h("label", { for: "slow-room" }, "Room"), room,
-      h("label", { for: "slow-every" }, "One message every"), every,
-      h("label", { for: "slow-for" }, "For"), span,
-      h("label", { for: "slow-reason" }, "Why"), reason, apply),
+      h("span", {}, h("label", { for: "slow-room" }, "Room "), room),
+      h("span", {}, h("label", { for: "slow-every" }, "One message every "), every),
+      h("span", {}, h("label", { for: "slow-for" }, "For "), span),
+      h("span", {}, h("label", { for: "slow-reason" }, "Why "), reason), apply),
     current, status);
 
   function showCurrent() {
     const slug = room.value;
-    current.textContent = slug ? `Now in ${rooms.get(slug)?.name ?? slug}: slow mode ${describe(rooms.get(slug)?.slow_mode)}.` : "";
+    const slow = rooms.get(slug)?.slow_mode;
+    current.textContent = !slug ? "" : `Now in ${rooms.get(slug)?.name ?? slug}: slow mode is `
+      + (slow ? `on, ${describe(slow)}.` : "off.");
   }
 
   async function load() {
