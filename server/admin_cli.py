@@ -13,6 +13,7 @@ import sys
 from typing import Any, Awaitable, Callable
 
 from .clock import SystemClock
+from .identity.roles import AgeBand
 from .identity.staff import do_change_role, do_reset_password, do_set_staff_active, list_staff
 from .identity.tokens import TokenSigner
 from .moderation.ratelimit import RateLimiter
@@ -101,7 +102,8 @@ def _room_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--agreement-file", help="read the agreement from a file ('-' for standard input)")
     parser.add_argument("--capacity", type=int)
     parser.add_argument("--listeners", choices=["yes", "no"], help="may people join as listeners only")
-    parser.add_argument("--age-band", choices=["adults", "teens"])
+    parser.add_argument("--age-band", choices=[band.value for band in AgeBand],
+                        help="who the room is for: adults (default), teens (under 18), older (60 and over)")
     parser.add_argument("--policy", nargs="*", metavar="KEY=VALUE", help="room rules, e.g. retention_days=7")
 
 

@@ -22,7 +22,7 @@ routes = web.RouteTableDef()
 @routes.get("/api/rooms")
 async def rooms(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
-    viewer = await optional_principal(request)  # a teen's token lists teen rooms; no token, adults' rooms
+    viewer = await optional_principal(request)  # a peer's token lists their bands' rooms; no token, adults'
     return web.json_response({"rooms": await list_rooms(svc.db, svc.presence, viewer, now=svc.clock.now())})
 
 

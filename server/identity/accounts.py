@@ -16,7 +16,7 @@ from ..storage.users import UserStore
 from .passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from .principal import Principal
 from .pseudonyms import check_pseudonym, pseudonym_key
-from .roles import STAFF_ROLES, AgeBand, Role
+from .roles import STAFF_ROLES, Role, check_age_band
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 LOGIN_FAILED = "That username and password don't match an active staff account."
@@ -33,8 +33,7 @@ def _session_reply(svc: Services, user: User) -> dict[str, Any]:
 
 async def do_create_peer(svc: Services, *, pseudonym: object, age_band: object = "adults") -> dict[str, Any]:
     name = check_pseudonym(pseudonym)
-    if age_band not in tuple(AgeBand):
-        raise DomainError(ErrorCode.INVALID, "age_band is one of: adults, teens.", field="age_band")
+    band = check_age_band(age_band)
     key = pseudonym_key(name)
     if svc.online.holder_of(name) is not None:
         raise DomainError(ErrorCode.PSEUDONYM_TAKEN, "Someone online is using that name. Please choose another.",
@@ -45,7 +44,7 @@ async def do_create_peer(svc: Services, *, pseudonym: object, age_band: object =
             raise DomainError(ErrorCode.INVALID, "That name is kept for the staff. Please choose another.",
                               field="pseudonym")
         user = User(id=uuid.uuid4().hex, role=Role.PEER.value, pseudonym=name, pseudonym_key=key,
-                    token_version=0, created_at=svc.clock.now(), age_band=age_band)
+                    token_version=0, created_at=svc.clock.now(), age_band=band.value)
         store.add(user)
     return _session_reply(svc, user)
 

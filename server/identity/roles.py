@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..errors import DomainError, ErrorCode
+
 
 class Role(StrEnum):
     PEER = "peer"
@@ -20,10 +22,20 @@ class Role(StrEnum):
 
 
 class AgeBand(StrEnum):
-    """Which peers someone chats with: teen rooms and adult rooms never mix."""
+    """Which peers someone chats with: teen rooms and adult rooms never mix; rooms for older adults (60 and
+    over) are theirs alone, while they keep every adult room too (rooms/age_bands.py)."""
 
     ADULTS = "adults"
     TEENS = "teens"
+    OLDER = "older"  # fits the String(8) age_band columns
+
+
+def check_age_band(raw: object, field: str = "age_band") -> AgeBand:
+    """A peer's or a room's band, or a refusal that lists the valid ones."""
+    try:
+        return AgeBand(str(raw))
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID, f"age_band is one of: {', '.join(AgeBand)}.", field=field) from None
 
 
 _LEVELS = {Role.PEER: 0, Role.FACILITATOR: 1, Role.MODERATOR: 2, Role.ADMIN: 3}

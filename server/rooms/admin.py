@@ -2,7 +2,7 @@
 
 Sends, joins and lists read the room row, so a change applies to the very next event on every
 process; connected clients are told with room:updated (people in the room) and rooms:changed
-(everyone of the room's age band, who re-read rooms:list). An archived room takes no new joins or
+(everyone who sees the room's age band, who re-read rooms:list). An archived room takes no new joins or
 messages and is purged by its retention like any other.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..broadcast import room_topic
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
+from ..identity.roles import AgeBand, check_age_band
 from ..identity.staff import check_admin
 from ..moderation.live_config import ROOMS
 from ..services import Services
@@ -26,7 +27,7 @@ from ..storage.models import Room
 from ..storage.rooms import RoomStore
 from .access import check_room
 from .admin_audit import record_admin_change
-from .age_bands import AgeBand, audience_topic, check_age_band, default_rules
+from .age_bands import audience_topic, default_rules
 from .membership import remove_other_band_here
 from .policy import RoomRules
 from .policy_changes import MAX_AGREEMENT_CHARS

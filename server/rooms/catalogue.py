@@ -99,7 +99,8 @@ async def do_seed_rooms(db: Database, clock: Clock) -> list[str]:
 
 async def list_rooms(db: Database, presence: Presence, viewer: Principal | None, *,
                      now: float) -> list[dict[str, Any]]:
-    """The open rooms this person may see: their age band's (adults' without a session), staff all."""
+    """The open rooms this person may see: their age band's (older adults: adults' too; adults' without a
+    session), staff all."""
     async with db.read() as session:
         rooms = await RoomStore(session).list_open()
     upcoming = await next_session_by_room(db)

@@ -90,8 +90,9 @@ async def do_leave_all(svc: Services, *, actor: Principal, sid: str) -> None:
 
 
 async def remove_other_band_here(svc: Services) -> None:
-    """After a room's age band changed anywhere: take this process's peers of the other band out of it and
-    tell them why, so that a room made for teens keeps no adult in it, nor the other way round."""
+    """After a room's age band changed anywhere: take this process's peers who no longer see it out of it and
+    tell them why, so that a room made for teens keeps no adult in it, nor the other way round, and one made
+    for older adults keeps no younger adult (older adults stay in a room made for adults)."""
     local = svc.presence.local_members()
     if not local:
         return

@@ -65,6 +65,21 @@ def test_rooms_add_edit_archive_list(env: Run) -> None:
     assert rooms["teen-talk"]["archived_at"] and rooms["anxiety"]["archived_at"] is None
 
 
+def test_rooms_for_older_adults_and_a_band_that_does_not_exist(env: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    added = env("rooms", "add", "later-life", "--name", "Later life", "--agreement", "Be kind.", "--age-band", "older")
+    assert added.returncode == 0, added.stderr
+    room = json.loads(added.stdout)
+    assert room["age_band"] == "older" and room["policy"]["retention_days"] == 30 and room["policy"]["profanity"] == \
+        "mask"
+    edited = env("rooms", "edit", "anxiety", "--age-band", "older")
+    assert edited.returncode == 0 and json.loads(edited.stdout)["age_band"] == "older"
+    with pytest.raises(SystemExit) as refused:
+        env("rooms", "edit", "anxiety", "--age-band", "seniors")
+    assert refused.value.code == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'seniors'" in error and all(f"'{band}'" in error for band in ("adults", "teens", "older"))
+
+
 def test_staff_and_watched_words_and_resources(env: Run) -> None:
     assert env("staff", "add", "--role", "admin", "--password-stdin", "root", stdin="correct horse b\n") \
         .returncode == 0

@@ -24,7 +24,7 @@ async def check_session(store: SessionStore, session_id: str, *, lock: bool = Fa
 async def visible_sessions(session: AsyncSession, rows: list[GroupSession],
                            viewer: Principal | None) -> list[GroupSession]:
     """Only sessions of rooms this person may see: teen rooms' schedules are not shown to adults or the
-    public, nor adult rooms' to teens (rooms/age_bands.py)."""
+    public, nor adult rooms' to teens, nor older adults' rooms' to younger peers (rooms/age_bands.py)."""
     rooms = {room_id: await session.get(Room, room_id) for room_id in {row.room_id for row in rows}}
     return [row for row in rows if (room := rooms[row.room_id]) is not None and can_see_room(viewer, room)]
 
