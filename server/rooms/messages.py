@@ -18,7 +18,7 @@ from ..moderation.queue import raise_for_verdict
 from ..moderation.sanctions import check_not_sanctioned
 from ..moderation.resource_book import ResourceBook
 from ..moderation.watched_effects import do_apply_watched
-from ..moderation.verdict import Decision, Verdict
+from ..moderation.verdict import Decision, FlagKind, Verdict
 from ..services import Services
 from ..storage.message_writer import NewMessage
 from ..storage.messages import MessageStore
@@ -126,11 +126,13 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
             return _result(existing, actor, room, existing.text, svc.live.book)
         check_may_post(room, present)
         await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
-        await check_session_allows_post(tx.session, room, actor, now)
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         policy = rules.moderation(actor.locale, svc.live.watched_for(room.id))
+        # Read before the session's and the room's slow mode, which never hold back a crisis message.
         reviewed = review(text, policy, sender)
+        await check_session_allows_post(tx.session, room, actor, now,
+                                        crisis=reviewed.flag_of(FlagKind.CRISIS) is not None)
         await check_slow_mode(tx.session, room, actor, reviewed, now)
         verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=reviewed,
                                          watched=policy.watched)

@@ -25,11 +25,14 @@ async def test_a_moderator_slows_the_room_and_the_peer_sees_the_countdown(pages:
     await form.get_by_label("One message every").select_option("5")
     await form.get_by_label("Why").select_option("pile_on")
     await form.get_by_role("button", name="Apply").click()
-    await expect(form.get_by_role("status")).to_contain_text("Slow mode is on in Anxiety: one message every 5 seconds")
-    await expect(form).to_contain_text("Now in Anxiety: slow mode is on, one message every 5 seconds, until turned off.")
+    await expect(form.get_by_role("status")).to_contain_text(
+        "Slow mode is on in Anxiety: one message every 5 seconds")
+    await expect(form).to_contain_text(
+        "Now in Anxiety: slow mode is on, one message every 5 seconds, until turned off.")
 
     notices = ada.locator(".private-notices")
-    await expect(notices).to_contain_text("Slow mode is on (set by mira): everyone can send one message every 5 seconds")
+    await expect(notices).to_contain_text(
+        "Slow mode is on (set by mira): everyone can send one message every 5 seconds")
     line = ada.locator("#slow-mode-line")
     await expect(line).to_have_text("Slow mode is on: one message every 5 seconds. You can send now.")
     await _say(ada, "first thoughts")

@@ -13,6 +13,7 @@ from server.rooms.slow_mode import CRISIS_GRACE_S, lift_expired_slow_modes
 from server.storage.review_models import AuditEntry
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import staff, staff_token
+from tests.rooms import sessionkit as kit
 from tests.rooms.sessionkit import http
 
 CRISIS = "I took all my pills tonight, this is goodbye"
@@ -196,3 +197,16 @@ async def test_a_blocked_message_does_not_use_the_turn(make_server: ServerFactor
     blocked = await send(ada, "you shit", "1")
     assert blocked["ok"] and blocked["message"]["status"] == "blocked"
     assert (await send(ada, "sorry, I mean it kindly", "2"))["ok"]
+
+
+async def test_a_sessions_slow_mode_never_holds_back_crisis_either(server: RunningServer) -> None:
+    fran = await kit.staff_token(server, "facilitator", "fran")
+    console = await kit.staff_in_room(server, fran)
+    session = await kit.schedule(server, fran)
+    await kit.open_lobby(server, session)
+    ana, _, _ = await kit.join(server, session["id"])
+    assert (await console.call("session:slow_mode", {"session": session["id"], "seconds": 600}))["ok"]
+    assert (await send(ana, "checking in", "1"))["ok"]
+    assert (await send(ana, "and another thing", "2"))["error"]["code"] == "slow_mode"
+    crisis = await send(ana, CRISIS, "3")
+    assert crisis["ok"] and crisis["message"]["status"] == "visible"

@@ -1,7 +1,8 @@
 """The session's say on a message: called by rooms.messages.do_send_message inside its transaction.
 
 While a session is open or live in a room, only its admitted participants post (facilitators, admins and
-moderators always can, so safety never waits on a turn), subject to mute, turn-taking and slow mode.
+moderators always can, so safety never waits on a turn), subject to mute, turn-taking and slow mode. Slow
+mode never holds back a message the pipeline reads as crisis: someone in crisis may write fast.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from .access import can_control
 from .shapes import controls_of
 
 
-async def check_session_allows_post(session: AsyncSession, room: Room, actor: Principal, now: float) -> None:
+async def check_session_allows_post(session: AsyncSession, room: Room, actor: Principal, now: float, *,
+                                    crisis: bool) -> None:
     store = SessionStore(session)
     row = await store.active_in_room(room.id)
     if row is None or can_control(row, actor) or can_moderate(actor.role):
@@ -44,7 +46,7 @@ async def check_session_allows_post(session: AsyncSession, room: Room, actor: Pr
         raise DomainError(ErrorCode.NOT_YOUR_TURN, "It's a round: only the person whose turn it is writes now. "
                           "Raise your hand to ask for a turn.")
     slow = controls["slow_mode"]
-    if slow and person.last_post_at is not None and now - person.last_post_at < slow:
+    if slow and not crisis and person.last_post_at is not None and now - person.last_post_at < slow:
         raise DomainError(ErrorCode.SLOW_MODE, f"Slow mode is on: one message every {slow} seconds.",
                           retry_after=slow - (now - person.last_post_at))
     person.last_post_at = now
