@@ -7,6 +7,7 @@ from playwright.async_api import Page, expect
 from server.identity.roles import Role
 from tests.admin.api import staff_token
 from tests.browser.conftest import Pages
+from tests.browser.test_admin_page import admin_page, open_tab
 
 
 async def _say(page: Page, text: str) -> None:
@@ -64,9 +65,20 @@ async def test_a_moderator_slows_the_room_and_the_peer_sees_the_countdown(pages:
 async def test_a_peer_who_joins_a_slow_room_is_told_at_once(pages: Pages) -> None:
     token = await staff_token(pages.server, "mo", role=Role.MODERATOR)
     mod = await pages.server.connect(token)
-    assert (await mod.call("room:slow_mode", {"room": "anxiety", "seconds": 60}))["ok"]
+    assert (await mod.call("room:slow_mode", {"room": "anxiety", "seconds": 60, "reason": "heated"}))["ok"]
     ada = await pages.peer("Ada")
     await expect(ada.locator("#slow-mode-line")).to_have_text(
         "Slow mode is on: one message every 60 seconds. You can send now.")
     await expect(ada.locator(".private-notices")).to_contain_text("Slow mode is on")
+
+    # The admin's moderation log says who changed it, where, to what and why.
+    admin = await admin_page(pages)
+    panel = await open_tab(admin, "Moderation log")
+    await panel.get_by_label("What").select_option("room.slow_mode")
+    await panel.get_by_role("button", name="Show").click()
+    entry = panel.get_by_role("list", name="Moderation log, newest first").get_by_role("listitem")
+    await expect(entry).to_have_count(1)
+    for words in ("Changed a room's slow mode", "mo, moderator", "Anxiety", "On: one message every 60 s",
+                  "reason: heated."):
+        await expect(entry).to_contain_text(words)
     pages.assert_clean()

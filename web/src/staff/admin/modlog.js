@@ -30,6 +30,7 @@ export const ACTIONS = {
   "held.read": "Read a held message's words",
   "original.read": "Read a message's original words",
   "support.open": "Opened a support conversation",
+  "room.slow_mode": "Changed a room's slow mode",
   "audit.read": "Read this log",
 };
 const OUTCOMES = { actioned: "actioned", no_action: "no action needed", dismissed: "dismissed" };
@@ -49,6 +50,7 @@ function onWhat(entry) {
   }
   if (target.type === "user") return `${target.person?.name ?? "a deleted account"}${where}`;
   if (target.type === "audit") return "this log";
+  if (target.type === "room") return room ? room.name : "a room no longer stored";
   return `${target.type} ${target.id}${where}`;
 }
 
@@ -66,6 +68,11 @@ function details(entry) {
     case "context.read": return `With ${d.before} messages before and ${d.after} after.`;
     case "audit.read": return `${d.count} ${d.count === 1 ? "entry" : "entries"} read.`;
     case "message.remove": return d.message_id ? `Another message of the item's room (${d.message_id}).` : null;
+    case "room.slow_mode": {
+      const slow = (s) => `one message every ${duration(s.seconds)}${s.until ? ` until ${formatDateTime(s.until)}` : ""}`;
+      return `${d.after ? `On: ${slow(d.after)}` : "Off"}${d.before ? ` (was ${slow(d.before)})` : ""}; `
+        + `reason: ${String(d.reason ?? "not given").replaceAll("_", " ")}.`;
+    }
     default: {
       const pairs = Object.entries(d).filter(([key]) => key !== "moderator_id");
       return pairs.length ? pairs.map(([key, value]) => `${key}: ${value}`).join("; ") : null;
