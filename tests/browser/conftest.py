@@ -91,7 +91,7 @@ class Pages:
     async def peer(self, name: str, room: str = "anxiety", mode: str = "participant", **options: Any) -> Page:
         page = await self.open(f"/#/join/{room}", **options)
         await page.get_by_label("Choose a name for today").fill(name)
-        await page.get_by_role("radio", name="No, I'm 18 or over").check()
+        await page.get_by_role("radio", name="18 to 59").check()
         await page.get_by_label("I have read the group agreement").check()
         await page.get_by_role("radio", name="Listener" if mode == "listener" else "Participant").check()
         await page.get_by_role("button", name="Join the room").click()

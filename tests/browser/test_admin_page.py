@@ -84,6 +84,33 @@ async def test_an_admin_creates_a_room_that_a_peer_finds_then_edits_and_archives
     pages.assert_clean()
 
 
+async def test_an_admin_makes_a_room_for_older_adults(pages: Pages) -> None:
+    admin = await admin_page(pages)
+    panel = admin.get_by_role("tabpanel", name="Rooms")
+    await panel.get_by_text("Add a room").click()
+    form = panel.get_by_role("form", name="Add a room")
+    band = form.get_by_label("Age band")
+    await band.select_option(label="Teens (under 18)")
+    await expect(form.get_by_label("Keep messages for (days)")).to_have_value("7")
+    await band.select_option(label="Older adults (60 or over)")  # back to an adult room's rules
+    await expect(form.get_by_label("Keep messages for (days)")).to_have_value("30")
+    await expect(form.get_by_label("Strong language")).to_have_value("mask")
+    await form.get_by_label("Name").fill("Later life")
+    await form.get_by_label("Web address (slug)").fill("later-life")
+    await form.get_by_label("Group agreement").fill("Be kind.")
+    await form.get_by_role("button", name="Create room").click()
+    card = panel.get_by_role("listitem", name="Later life", exact=True)
+    await expect(card).to_contain_text("Older adults (60 or over)")
+    status, session = await pages.server.post("/api/session", {"pseudonym": "Maud", "age_band": "older"})
+    assert status == 201
+    older = await pages.server.connect(session["token"])
+    assert "later-life" in [r["slug"] for r in (await older.call("rooms:list"))["rooms"]]
+    peer = await pages.open("/#/rooms")  # not signed in: adults' rooms only
+    await expect(peer.get_by_role("heading", name="Anxiety")).to_be_visible()
+    await expect(peer.get_by_role("heading", name="Later life")).to_have_count(0)
+    pages.assert_clean()
+
+
 async def test_a_watched_word_is_live_in_the_try_it_box(pages: Pages) -> None:
     admin = await admin_page(pages)
     panel = await open_tab(admin, "Watched words")

@@ -15,11 +15,14 @@ TEEN_ROOM = {"slug": "teen-talk", "name": "Teen talk", "description": "For peopl
              "agreement": "Be kind. No contact details.", "capacity": 20, "listeners_allowed": True,
              "age_band": "teens"}
 DELETE_MINE = re.compile("^Delete this message you sent")
+AGE_ANSWERS = ("Under 18", "18 to 59", "60 or over")
+OLDER_ROOM = {**TEEN_ROOM, "slug": "later-life", "name": "Later life", "description": "For people 60 or over.",
+              "age_band": "older"}
 
 
 async def join(page: Page, name: str, *, under_18: bool = False, heading: str = "Anxiety") -> Page:
     await page.get_by_label("Choose a name for today").fill(name)
-    await page.get_by_role("radio", name="Yes, I'm under 18" if under_18 else "No, I'm 18 or over").check()
+    await page.get_by_role("radio", name="Under 18" if under_18 else "18 to 59").check()
     await page.get_by_label("I have read the group agreement").check()
     await page.get_by_role("button", name="Join the room").click()
     await page.get_by_role("heading", name=heading).wait_for()
@@ -58,11 +61,11 @@ async def test_the_age_question_must_be_answered(pages: Pages) -> None:
     page = await pages.open("/#/join/anxiety", width=360)
     await page.get_by_label("Choose a name for today").fill("Cal")
     await page.get_by_label("I have read the group agreement").check()
-    for option in ("Yes, I'm under 18", "No, I'm 18 or over"):
+    for option in AGE_ANSWERS:
         assert not await page.get_by_role("radio", name=option).is_checked()
     await page.get_by_role("button", name="Join the room").click()
-    await expect(page.get_by_role("alert")).to_contain_text("whether you're under 18")
-    await expect(page.get_by_role("radio", name="Yes, I'm under 18")).to_be_focused()
+    await expect(page.get_by_role("alert")).to_contain_text("tell us your age group")
+    await expect(page.get_by_role("radio", name="Under 18")).to_be_focused()
     assert await page.evaluate("sessionStorage.getItem('peerchat.session')") is None
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360
     pages.assert_clean()
@@ -81,7 +84,7 @@ async def test_a_teen_sees_only_teen_rooms(pages: Pages) -> None:
     # Opening an adult room and answering "under 18" leads to the teen rooms, not into the room.
     await page.goto(pages.server.url + "/#/join/anxiety")
     await page.get_by_label("Choose a name for today").fill("Tia")
-    await page.get_by_role("radio", name="Yes, I'm under 18").check()
+    await page.get_by_role("radio", name="Under 18").check()
     await page.get_by_label("I have read the group agreement").check()
     await page.get_by_role("button", name="Join the room").click()
     await expect(page.get_by_role("heading", name="Rooms", exact=True)).to_be_visible()
@@ -110,11 +113,90 @@ async def test_a_teen_sees_only_teen_rooms(pages: Pages) -> None:
     other = await pages.open("/#/rooms", width=360)
     await other.get_by_role("link", name="Choose a name to see them").click()
     await other.get_by_label("Choose a name for today").fill("Max")
-    await other.get_by_role("radio", name="Yes, I'm under 18").check()
+    await other.get_by_role("radio", name="Under 18").check()
     await other.get_by_role("button", name="Show me the rooms").click()
     await expect(other.get_by_role("heading", name="Teen talk")).to_be_visible()
     await expect(other.get_by_role("heading", name="Anxiety")).to_have_count(0)
     assert await other.evaluate("document.documentElement.scrollWidth") <= 360
+    pages.assert_clean()
+
+
+async def _start(pages: Pages, answer: str, name: str) -> Page:
+    page = await pages.open("/#/start")
+    await page.get_by_label("Choose a name for today").fill(name)
+    await page.get_by_role("radio", name=answer).check()
+    await page.get_by_role("button", name="Show me the rooms").click()
+    await expect(page.get_by_role("heading", name="Rooms", exact=True)).to_be_visible()
+    return page
+
+
+async def _band(page: Page) -> str:
+    return str(await page.evaluate("JSON.parse(sessionStorage.getItem('peerchat.session')).user.age_band"))
+
+
+async def _join_from_form(page: Page, name: str) -> None:
+    await page.get_by_label("I have read the group agreement").check()
+    await page.get_by_role("button", name="Join the room").click()
+    await expect(page.get_by_role("heading", name=name)).to_be_visible()
+    await expect(page.locator(".room-head .meta")).to_contain_text("You are taking part as")
+
+
+async def test_one_age_question_with_three_answers_leads_to_each_groups_rooms(pages: Pages) -> None:
+    token = await staff_token(pages.server)
+    for room in (TEEN_ROOM, OLDER_ROOM):
+        assert (await call(pages.server, "POST", "/api/rooms", room, token))[0] == 201
+
+    # One question, three answers, none chosen in advance, on a small screen.
+    page = await pages.open("/#/start", width=360)
+    question = page.get_by_role("group", name="How old are you?")
+    await expect(question.get_by_role("radio")).to_have_count(3)
+    for answer in AGE_ANSWERS:
+        assert not await question.get_by_role("radio", name=answer).is_checked()
+    await expect(question).to_contain_text("People 60 or over have some rooms of their own")
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # 60 or over: the adult rooms and the rooms kept for them, and they join both.
+    await page.get_by_label("Choose a name for today").fill("Maud")
+    await question.get_by_role("radio", name="60 or over").check()
+    await page.get_by_role("button", name="Show me the rooms").click()
+    await expect(page.get_by_text("Welcome. These are the rooms for adults, and the rooms kept")).to_be_visible()
+    for shown in ("Later life", "Anxiety"):
+        await expect(page.get_by_role("heading", name=shown)).to_be_visible()
+    await expect(page.get_by_role("heading", name="Teen talk")).to_have_count(0)
+    await expect(page.locator(".room-card", has_text="Later life")).to_contain_text("For people 60 or over")
+    assert await _band(page) == "older"
+    await page.get_by_role("link", name="Join Later life").click()
+    await _join_from_form(page, "Later life")
+    await page.goto(pages.server.url + "/#/join/anxiety")
+    await _join_from_form(page, "Anxiety")
+
+    # 18 to 59: the adult rooms only; the older adults' room by its address is not found.
+    adult = await _start(pages, "18 to 59", "Abe")
+    await expect(adult.get_by_role("heading", name="Anxiety")).to_be_visible()
+    for hidden in ("Later life", "Teen talk"):
+        await expect(adult.get_by_role("heading", name=hidden)).to_have_count(0)
+    assert await _band(adult) == "adults"
+    await adult.goto(pages.server.url + "/#/join/later-life")
+    await expect(adult.get_by_role("heading", name="Room not found")).to_be_visible()
+
+    # Under 18: the teen rooms only.
+    teen = await _start(pages, "Under 18", "Tia")
+    await expect(teen.get_by_role("heading", name="Teen talk")).to_be_visible()
+    for hidden in ("Later life", "Anxiety"):
+        await expect(teen.get_by_role("heading", name=hidden)).to_have_count(0)
+    assert await _band(teen) == "teens"
+
+    # Not signed in, at an older adults' room's address: where to go; "60 or over" on an adult room's form
+    # goes straight in (no detour to the rooms list).
+    visitor = await pages.open("/#/join/later-life")
+    await expect(visitor.get_by_role("heading", name="Room not found")).to_be_visible()
+    await visitor.get_by_role("link", name="choose a name and your age group").click()
+    await expect(visitor.get_by_role("heading", name="Choose a name")).to_be_visible()
+    await visitor.goto(pages.server.url + "/#/join/anxiety")
+    await visitor.get_by_label("Choose a name for today").fill("Olive")
+    await visitor.get_by_role("radio", name="60 or over").check()
+    await _join_from_form(visitor, "Anxiety")
+    assert await _band(visitor) == "older"
     pages.assert_clean()
 
 

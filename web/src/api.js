@@ -26,7 +26,8 @@ async function request(method, path, { body, token } = {}) {
 }
 
 export const api = {
-  // ageBand is "adults" or "teens", always the person's own answer (the server assumes adults without one).
+  // ageBand is "adults", "teens" or "older" (60 or over), always the person's own answer (the server assumes
+  // adults without one).
   startPeerSession: (pseudonym, ageBand) => request("POST", "/api/session", { body: { pseudonym, age_band: ageBand } }),
   login: (username, password) => request("POST", "/api/login", { body: { username, password } }),
   // Without a token: adult rooms only. With one: the rooms of the person's age band (staff: all).

@@ -13,6 +13,8 @@ const REPEATS = [
   ["monthly", "Every month", "On the same weekday of the same week, such as the third Thursday (the last one, "
     + "when the first meeting is in a month's fifth week)."],
 ];
+// Rooms kept for one age group are marked in the room list, so a session lands in the one meant.
+const BAND_SUFFIX = { teens: "teens", older: "60 or over" };
 
 function describedBy(control, id) {
   const ids = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
@@ -84,7 +86,8 @@ export function sessionForm({ me, rooms = [], session = null, submitText, label,
   const startsAt = editing ? localParts(session.start, session.time_zone) : { date: "", time: "" };
 
   const room = editing ? null : h("select", { name: "room" },
-    rooms.map((r) => h("option", { value: r.slug }, r.age_band === "teens" ? `${r.name} (teens)` : r.name)));
+    rooms.map((r) => h("option", { value: r.slug },
+      BAND_SUFFIX[r.age_band] ? `${r.name} (${BAND_SUFFIX[r.age_band]})` : r.name)));
   const title = h("input", { name: "title", maxlength: 120, autocomplete: "off" });
   title.value = session?.title ?? "";
   const description = h("textarea", { name: "description", rows: 3, maxlength: 2000 }, session?.description ?? "");

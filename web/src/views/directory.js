@@ -4,19 +4,23 @@ import { append, announce, formatDateTime, h, noticeBox } from "../dom.js";
 import { api } from "../api.js";
 import { confirmAction } from "../confirm.js";
 import { PUSH } from "../events.js";
-import { isTeen, loadRooms } from "../rooms.js";
+import { loadRooms, peerBand, ROOM_AUDIENCE } from "../rooms.js";
 
 export function directoryView(main, app) {
   const list = h("ul", { class: "room-list", "aria-busy": "true" });
   const flash = app.takeFlash();
   const peer = app.session?.user.role === "peer" ? app.session.user : null;
+  const band = peerBand(app.session);
   append(main, [
     h("h1", {}, "Rooms"),
     h("p", { class: "lead" }, "Each room has a group agreement you read before joining. You can join as a participant, "
       + "or just listen where the room allows it."),
     flash ? noticeBox(flash) : null,
-    isTeen(app.session) ? h("p", { class: "hint" }, "These are the rooms for people under 18.") : null,
-    app.session ? null : h("p", { class: "notice under-18" }, "Under 18? There are separate rooms for young people. ",
+    band === "teens" ? h("p", { class: "hint" }, "These are the rooms for people under 18.") : null,
+    band === "older"
+      ? h("p", { class: "hint" }, "These are the rooms for adults, and the rooms kept for people 60 or over.") : null,
+    app.session ? null : h("p", { class: "notice under-18" }, "Under 18? There are separate rooms for young people. "
+      + "60 or over? Some rooms are kept for you, as well as these. ",
       h("a", { href: "#/start" }, "Choose a name to see them"), "."),
     list,
     peer ? accountCard(app, peer) : null]);
@@ -31,7 +35,7 @@ export function directoryView(main, app) {
     list.removeAttribute("aria-busy");
     list.replaceChildren(...rooms.map(roomCard));
     if (rooms.length === 0) {
-      list.append(h("li", { class: "card empty" }, isTeen(app.session)
+      list.append(h("li", { class: "card empty" }, band === "teens"
         ? "There are no rooms for people under 18 open right now. Please come back later; if you need to talk "
           + "to someone now, Crisis help at the top of the page lists free services."
         : "There are no rooms open right now. Please come back later."));
@@ -55,7 +59,8 @@ function roomCard(room) {
     h("h2", { id: titleId }, room.name),
     h("p", {}, room.description),
     h("p", { class: "meta" },
-      room.age_band === "teens" ? h("span", {}, "For people under 18") : null,
+      room.age_band !== "adults" && ROOM_AUDIENCE[room.age_band]
+        ? h("span", {}, `For ${ROOM_AUDIENCE[room.age_band]}`) : null,
       h("span", {}, `${room.online} ${room.online === 1 ? "person" : "people"} online`),
       h("span", {}, room.listeners_allowed ? "Listening only is welcome" : "Everyone takes part"),
       h("span", {}, session ? `Next session: ${session.title}, ${formatDateTime(session.start)}`

@@ -1,17 +1,18 @@
-// Before a room: a pseudonym and the under-18 question (if this tab has none), the agreement, and
-// participant or listener.
+// Before a room: a pseudonym and the age question (if this tab has none), the agreement, and participant or
+// listener.
 import { append, h, newId, noticeBox } from "../dom.js";
 import { api } from "../api.js";
-import { loadRooms } from "../rooms.js";
+import { loadRooms, ROOM_AUDIENCE } from "../rooms.js";
 
-export const AGE_MISSING = "Please tell us whether you're under 18, so we can show you the right rooms.";
+export const AGE_MISSING = "Please tell us your age group, so we can show you the right rooms.";
 
 // The name and age questions for someone who has no session in this tab yet (here and in start.js).
 //
-// The age question has no answer chosen in advance, and it must be answered. Rooms for under-18s keep
-// young people apart from adults; a pre-selected "18 or over" (or sending nothing, which the server reads
-// as adults) would quietly put a teenager who skims the form in with adults. Asking once, plainly, and
-// waiting for the person's own answer is the safer default. Nobody in the rooms sees the answer.
+// The age question is one question with three answers, no answer chosen in advance, and it must be
+// answered. Rooms for under-18s keep young people apart from adults; a pre-selected "18 to 59" (or sending
+// nothing, which the server reads as adults) would quietly put a teenager who skims the form in with
+// adults. Asking once, plainly, and waiting for the person's own answer is the safer default. Age groups,
+// not a date of birth: all we need to know, and nothing more to keep. Nobody in the rooms sees the answer.
 export function newPeerFields() {
   const name = h("input", { id: "pseudonym", name: "pseudonym", autocomplete: "off", minlength: 2, maxlength: 24,
     required: true, "aria-describedby": "pseudonym-help" });
@@ -21,11 +22,13 @@ export function newPeerFields() {
     h("input", { type: "radio", name: ageName, value, required: true, "aria-describedby": ageHelpId }),
     h("span", {}, label));
   const ageSet = h("fieldset", { class: "age-question" },
-    h("legend", {}, "Are you under 18?"),
+    h("legend", {}, "How old are you?"),
     h("p", { id: ageHelpId, class: "hint" }, "People under 18 talk in their own rooms, with extra safety rules. "
+      + "People 60 or over have some rooms of their own, as well as all the adult rooms. "
       + "Nobody in the rooms sees your answer."),
-    option("teens", "Yes, I'm under 18"),
-    option("adults", "No, I'm 18 or over"));
+    option("teens", "Under 18"),
+    option("adults", "18 to 59"),
+    option("older", "60 or over"));
   ageSet.addEventListener("change", () => {
     for (const input of ageSet.querySelectorAll("input")) input.removeAttribute("aria-invalid");
   });
@@ -61,10 +64,9 @@ export function failer(error) {
 }
 
 // Where a new peer goes when the room they opened is not for their age group: their own rooms, kindly.
-export function bandMismatchFlash(room, band) {
-  return band === "teens"
-    ? `Thank you for telling us. ${room.name} is a room for adults, so here are the rooms for people under 18.`
-    : `Thank you for telling us. ${room.name} is a room for people under 18, so here are the rooms for adults.`;
+function bandMismatchFlash(room) {
+  return `Thank you for telling us. ${room.name} is a room for ${ROOM_AUDIENCE[room.age_band] || "adults"}, `
+    + "so here are the rooms open to you.";
 }
 
 export function joinView(main, app, slug) {
@@ -81,9 +83,11 @@ export function joinView(main, app, slug) {
     const room = rooms.find((r) => r.slug === slug);
     main.replaceChildren();
     if (!room) {
-      main.append(h("h1", {}, "Room not found"),
+      append(main, [h("h1", {}, "Room not found"),
         h("p", {}, "This room may have closed, or it may be for a different age group."),
-        h("p", {}, h("a", { href: "#/rooms" }, "See the rooms open to you")));
+        app.session ? null : h("p", {}, "Rooms for people under 18 and for people 60 or over show once you have "
+          + "chosen a name: ", h("a", { href: "#/start" }, "choose a name and your age group"), "."),
+        h("p", {}, h("a", { href: "#/rooms" }, "See the rooms open to you"))]);
       return;
     }
     // append() from dom.js, not main.append(): it leaves out the missing notice (no "null" text).
@@ -128,12 +132,14 @@ function joinForm(app, room) {
     if (!accept.checked) return fail("Please read and accept the group agreement to join.", accept);
     submit.disabled = true;
     try {
-      if (needsName) app.signIn(await api.startPeerSession(fields.name.value.trim(), band));
-      const mine = app.session.user;
-      if (mine.role === "peer" && (mine.age_band || "adults") !== (room.age_band || "adults")) {
-        app.flash = bandMismatchFlash(room, mine.age_band);
-        app.go("/rooms");
-        return;
+      if (needsName) {
+        app.signIn(await api.startPeerSession(fields.name.value.trim(), band));
+        // The server says which rooms this answer opens (older adults keep the adult rooms too).
+        if (!(await loadRooms(app)).some((r) => r.slug === room.slug)) {
+          app.flash = bandMismatchFlash(room);
+          app.go("/rooms");
+          return;
+        }
       }
       const chosen = form.querySelector(`input[name="${modeName}"]:checked`).value;
       app.pendingJoin.set(room.slug, { accept: true, mode: chosen });

@@ -1,8 +1,13 @@
-// A name and the under-18 question before choosing a room, so someone under 18 can see the rooms for
-// their age group (the public directory lists adults' rooms only).
+// A name and the age question before choosing a room, so someone under 18, or 60 or over, can see the rooms
+// for their age group (the public directory lists adults' rooms only).
 import { append, h, newId, noticeBox } from "../dom.js";
 import { api } from "../api.js";
 import { AGE_MISSING, failer, newPeerFields } from "./join.js";
+
+const WELCOME = {
+  teens: "Welcome. These are the rooms for people under 18.",
+  older: "Welcome. These are the rooms for adults, and the rooms kept for people 60 or over.",
+};
 
 export function startView(main, app) {
   if (app.session) {
@@ -19,8 +24,8 @@ export function startView(main, app) {
   const form = h("form", { class: "card join-form", novalidate: true }, fields.elements, error, submit);
   append(main, [
     h("h1", {}, "Choose a name"),
-    h("p", { class: "lead" }, "Pick a name for today and tell us whether you're under 18. "
-      + "Then we'll show you the rooms for your age group."),
+    h("p", { class: "lead" }, "Pick a name for today and tell us your age group. "
+      + "Then we'll show you the rooms for you."),
     flash ? noticeBox(flash) : null,
     form]);
 
@@ -33,7 +38,7 @@ export function startView(main, app) {
     submit.disabled = true;
     try {
       app.signIn(await api.startPeerSession(fields.name.value.trim(), band));
-      app.flash = band === "teens" ? "Welcome. These are the rooms for people under 18." : null;
+      app.flash = WELCOME[band] ?? null;
       app.go("/rooms");
     } catch (err) {
       submit.disabled = false;
