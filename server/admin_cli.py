@@ -21,6 +21,7 @@ from .moderation.resources_admin import do_add_resource, do_remove_resource, get
 from .moderation.watched_admin import do_add_watched, do_edit_watched, do_remove_watched, list_watched
 from .rooms.admin import do_archive_room, do_create_room, do_edit_room, list_rooms_for_admin
 from .rooms.admin_audit import OPERATOR
+from .rooms.moderators import do_set_room_moderators
 from .rooms.slow_mode import REASONS, do_set_slow_mode_as_operator
 from .services import Services
 from .settings import Settings
@@ -107,6 +108,14 @@ def _room_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", nargs="*", metavar="KEY=VALUE", help="room rules, e.g. retention_days=7")
 
 
+def _set_room_moderators(args: argparse.Namespace, settings: Settings) -> int:
+    """Exactly the names given; none at all only with --none, so a forgotten name never clears a room."""
+    if bool(args.usernames) == args.none:
+        raise SystemExit("peerchat: name the room's moderators, or give --none to have nobody")
+    return run(settings, lambda svc: do_set_room_moderators(svc, actor=OPERATOR, slug=args.slug,
+                                                            usernames=args.usernames))
+
+
 def register_rooms(rooms: argparse._SubParsersAction) -> None:
     add = rooms.add_parser("add", help="create a room")
     add.add_argument("slug")
@@ -128,6 +137,11 @@ def register_rooms(rooms: argparse._SubParsersAction) -> None:
     slow.add_argument("--reason", choices=REASONS, default="other")
     slow.set_defaults(func=lambda a, s: run(s, lambda svc: do_set_slow_mode_as_operator(
         svc.db, svc.clock.now(), a.slug, a.seconds, a.minutes, a.reason)))
+    mods = rooms.add_parser("moderators", help="set who looks after a room: its reports alert them first")
+    mods.add_argument("slug")
+    mods.add_argument("usernames", nargs="*", metavar="USERNAME", help="active moderators or admins")
+    mods.add_argument("--none", action="store_true", help="nobody: the room is every moderator's")
+    mods.set_defaults(func=_set_room_moderators)
     rooms.add_parser("list", help="every room, archived ones too").set_defaults(
         func=lambda a, s: run(s, lambda svc: list_rooms_for_admin(svc, actor=OPERATOR)))
 

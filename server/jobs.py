@@ -7,6 +7,8 @@ there is no Redis to hold a lease in, or Redis does not answer (each job is idem
   in bounded batches; off when that is 0 (kept for ever).
 - review_escalation: re-alerts every moderator and POSTs the on-call webhook; once per item, not once
   per process.
+- room_routing: alerts every moderator to items only their room's moderators were alerted to, once the
+  routing time is up or none of those moderators watches the queue on any process; once per item.
 - session_transitions: moves scheduled sessions on in the shared database and announces each move
   through the broadcaster, which already reaches every process.
 - slow_mode_expiry: turns off the room slow modes whose time is up and announces it (a conditional
@@ -28,7 +30,7 @@ from .background import always, periodic
 from .identity.staff import close_outdated_here
 from .metrics import JOBS_LEADER
 from .moderation.audit_retention import do_purge_audit
-from .moderation.escalation import escalate_unclaimed, release_abandoned_claims
+from .moderation.escalation import escalate_unclaimed, release_abandoned_claims, widen_room_first
 from .moderation.live_config import KICKS, ROOMS, STAFF
 from .moderation.people import remove_kicked_here
 from .rooms.membership import remove_other_band_here
@@ -72,6 +74,8 @@ async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]
                 lambda: do_purge_audit(svc.db, svc.clock, settings.audit_retention_days), once))
         await jobs.enter_async_context(periodic("review_escalation", settings.review_tick,
                                                 lambda: escalate_unclaimed(svc), once))
+        await jobs.enter_async_context(periodic("room_routing", settings.review_tick,
+                                                lambda: widen_room_first(svc), once))
         if settings.session_tick_seconds:
             await jobs.enter_async_context(periodic("session_transitions", settings.session_tick_seconds,
                                                     lambda: run_session_tick(svc), once))

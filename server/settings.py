@@ -73,6 +73,7 @@ class Settings:
     escalate_after: float = 60.0
     escalate_crisis_after: float = 300.0
     claim_release_after: float = 120.0
+    room_routing_seconds: float = 120.0
     review_tick: float = 1.0
     escalation_webhook_url: str | None = None
     escalation_webhook_secret: str | None = field(default=None, repr=False)
@@ -203,6 +204,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         escalate_after=_int(env, "PEERCHAT_ESCALATION_SECONDS", 60, 5, 3600),
         escalate_crisis_after=_int(env, "PEERCHAT_CRISIS_ESCALATION_SECONDS", 300, 30, 24 * 3600),
         claim_release_after=_int(env, "PEERCHAT_CLAIM_RELEASE_SECONDS", 120, 10, 24 * 3600),
+        room_routing_seconds=_int(env, "PEERCHAT_ROOM_ROUTING_SECONDS", 120, 0, 3600),
         escalation_webhook_url=webhook_url,
         escalation_webhook_secret=webhook_secret,
         redis_prefix=env.get("PEERCHAT_REDIS_PREFIX", base.redis_prefix),

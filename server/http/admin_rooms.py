@@ -8,6 +8,7 @@ from ..identity.roles import Role
 from ..identity.staff import do_add_staff, do_change_role, do_reset_password, do_set_staff_active, list_staff
 from ..rooms.admin import do_archive_room, do_create_room, do_edit_room, list_rooms_for_admin
 from ..rooms.admin_audit import list_admin_changes
+from ..rooms.moderators import do_set_room_moderators
 from ..rooms.slow_mode import do_set_slow_mode
 from .auth import require_role
 from .errors import read_json
@@ -45,6 +46,15 @@ async def set_slow_mode(request: web.Request) -> web.Response:
     return web.json_response(await do_set_slow_mode(
         request.app[SERVICES], actor=actor, slug=request.match_info["slug"], seconds=body.get("seconds"),
         minutes=body.get("minutes"), reason=body.get("reason")))
+
+
+@routes.put("/api/rooms/{slug}/moderators")
+async def set_room_moderators(request: web.Request) -> web.Response:
+    actor = await require_role(request, Role.ADMIN)
+    body = await read_json(request)
+    return web.json_response(await do_set_room_moderators(request.app[SERVICES], actor=actor,
+                                                          slug=request.match_info["slug"],
+                                                          usernames=body.get("moderators")))
 
 
 @routes.get("/api/admin/rooms")

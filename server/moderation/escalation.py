@@ -1,8 +1,10 @@
 """The review queue's background jobs: escalate crisis items nobody has claimed (imminent ones after
 PEERCHAT_ESCALATION_SECONDS, other crisis items after PEERCHAT_CRISIS_ESCALATION_SECONDS; once per deployment),
-and hand back the claims of moderators who went away from this process (in every process: only the
-process they were connected to saw them go), or who hold claims while connected nowhere (their process
-died or restarted, and its memory of them with it). Driven by the injected clock; tests call them directly.
+alert every moderator to items their room's moderators did not claim in time or no longer watch for
+(routing.py; once per deployment), and hand back the claims of moderators who went away from this process (in
+every process: only the process they were connected to saw them go), or who hold claims while connected nowhere
+(their process died or restarted, and its memory of them with it). Driven by the injected clock; tests call
+them directly.
 
 An escalation re-alerts every moderator and admin (`flag:escalated` on their own topics, so it reaches
 them even when they are not watching the queue) and, when configured, POSTs a signed webhook that
@@ -23,6 +25,7 @@ from ..broadcast import user_topic
 from ..clock import iso
 from ..services import Services
 from ..storage.review import ReviewStore
+from ..storage.room_moderators import RoomModeratorStore
 from ..storage.sanctions import SanctionStore
 from .audit import record
 from .queue import publish_item
@@ -59,6 +62,31 @@ async def escalate_unclaimed(svc: Services) -> int:
         for user_id in staff:
             await svc.broadcaster.publish(user_topic(user_id), "flag:escalated", {"item": shape})
         await _post_webhook(svc, shape, now)
+    return len(shapes)
+
+
+async def widen_room_first(svc: Services) -> int:
+    """Items only their room's moderators were alerted to go to everyone (`flag:new`) once the routing time
+    is up or none of those moderators watches the queue any more (on any process, as far as this one can
+    tell: when it cannot, everyone is alerted; a false alarm beats a missed report)."""
+    now = svc.clock.now()
+    async with svc.db.transaction() as tx:
+        store, assignments = ReviewStore(tx.session), RoomModeratorStore(tx.session)
+        widened = []
+        for item in await store.room_first():
+            due = item.room_first_until is not None and item.room_first_until <= now
+            if not due and item.room_id and svc.moderation.watching(await assignments.user_ids(item.room_id)):
+                continue
+            item.room_first_until, item.version, item.updated_at = None, item.version + 1, now
+            record(tx.session, actor=None, action="route.widen", target_type=item.target_type,
+                   target_id=item.target_id, now=now, item_id=item.id, room_id=item.room_id,
+                   reason="unclaimed" if due else "room_moderators_away")
+            widened.append(item)
+        await tx.session.flush()
+        shapes = [item_shape(await store.row(item.id)) for item in widened]
+    for shape in shapes:
+        log.info("room_first_widened item=%s room=%s", shape["id"], shape["room"])
+        await publish_item(svc, "flag:new", shape)
     return len(shapes)
 
 

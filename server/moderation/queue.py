@@ -21,8 +21,10 @@ from ..storage.database import Transaction
 from ..storage.review import OPEN, QueueKey, ReviewStore, queue_key
 from ..storage.models import Message, Room
 from ..storage.review_models import ReviewItem
+from ..storage.room_moderators import RoomModeratorStore
 from ..storage.rooms import RoomStore
 from .audit import record
+from .routing import Audience, moderator_topic, route
 from .shapes import item_shape
 from .triage import SEVERITY_FILTERS, ItemKind, Triage, review_item_for, severity_filter
 from .verdict import Severity, Verdict
@@ -84,6 +86,8 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     item.kind, item.severity, item.tier = triage.kind.value, triage.severity.value, triage.tier
     if signal.room_id and not item.room_id:
         item.room_id = signal.room_id
+    room_first = item.room_first_until is not None
+    audience = await route(tx, svc, item, triage, fresh=fresh, now=now)
     if added:
         item.score += 1
         item.reasons = {**item.reasons, signal.reason: item.reasons.get(signal.reason, 0) + 1}
@@ -94,7 +98,9 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     shape = item_shape(await store.row(item.id))
     if signal.live_text is not None:
         shape["live_text"] = signal.live_text
-    tx.after_commit(lambda: _announce(svc, "flag:new" if fresh else "flag:updated", shape, triage))
+    # News to whoever has not been alerted yet: a fresh item, or one its room's moderators had to themselves.
+    event = "flag:new" if fresh or (room_first and audience is None) else "flag:updated"
+    tx.after_commit(lambda: _announce(svc, event, shape, triage, audience))
     return added
 
 
@@ -119,7 +125,7 @@ def _reopen(item: ReviewItem, now: float) -> None:
     item.escalated_at, item.created_at, item.score, item.reasons = None, now, 0, {}
 
 
-async def _announce(svc: Services, event: str, shape: dict[str, Any], triage: Triage) -> None:
+async def _announce(svc: Services, event: str, shape: dict[str, Any], triage: Triage, audience: Audience) -> None:
     metrics = svc.moderation.metrics
     metrics.flags_raised += 1
     if triage.is_crisis:
@@ -130,11 +136,15 @@ async def _announce(svc: Services, event: str, shape: dict[str, Any], triage: Tr
             log.warning("crisis_flag_without_moderator item=%s kind=%s", shape["id"], shape["kind"])
         elif online is None:
             log.warning("crisis_flag_moderators_unknown item=%s kind=%s", shape["id"], shape["kind"])
-    await publish_item(svc, event, shape)
+    await publish_item(svc, event, shape, audience)
 
 
-async def publish_item(svc: Services, event: str, shape: dict[str, Any]) -> None:
-    await svc.broadcaster.publish(MODERATORS_TOPIC, event, {"item": shape})
+async def publish_item(svc: Services, event: str, shape: dict[str, Any], audience: Audience = None) -> None:
+    if audience is None:
+        await svc.broadcaster.publish(MODERATORS_TOPIC, event, {"item": shape})
+        return
+    for user_id in audience:
+        await svc.broadcaster.publish(moderator_topic(user_id), event, {"item": shape})
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +154,7 @@ class QueueRequest:
     severity: str | None = None
     limit: int = 50
     cursor: str | None = None
+    mine: bool = False
 
 
 def _encode_cursor(key: QueueKey) -> str:
@@ -178,6 +189,8 @@ async def list_queue(svc: Services, *, actor: Principal, request: QueueRequest) 
             conditions.append(ReviewItem.room_id == room.id)
         if request.severity:
             conditions.append(ReviewItem.tier == severity_filter(request.severity))
+        if request.mine:
+            conditions.append(ReviewItem.room_id.in_(RoomModeratorStore.room_ids_of(actor.user_id)))
         rows = await ReviewStore(session).rows(*conditions, after=after, limit=request.limit + 1)
     more = len(rows) > request.limit
     rows = rows[: request.limit]
@@ -205,6 +218,8 @@ async def act_on_item(svc: Services, *, actor: Principal, item_id: str, version:
         if item.claimed_by not in (None, actor.user_id) and not (admin_override and actor.role is Role.ADMIN):
             raise DomainError(ErrorCode.CONFLICT, "Another moderator has claimed this item.", item=current)
         extra = await change(tx, item) or {}
+        # Someone is on it: the item is no longer its room's moderators' alone, and everyone hears of it.
+        item.room_first_until = None
         item.version += 1
         item.updated_at = now
         record(tx.session, actor=actor, action=action, target_type=item.target_type, target_id=item.target_id,

@@ -33,4 +33,5 @@ def item_shape(row: ItemRow) -> dict[str, Any]:
         "updated_at": iso(item.updated_at),
         "resolved_at": _when(item.resolved_at),
         "escalated_at": _when(item.escalated_at),
+        "room_first_until": _when(item.room_first_until),
     }

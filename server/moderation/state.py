@@ -44,6 +44,10 @@ class ModerationState:
         """Whether moderators_online() covers the whole deployment (false while Redis is down)."""
         return True
 
+    def watching(self, user_ids: list[str]) -> set[str]:
+        """Which of these moderators watch the queue, as far as this process can see."""
+        return set(user_ids) & set(self.subscribers.values())
+
     def moderator_online(self) -> bool | None:
         """Is anyone watching the queue? None when this process cannot tell: nobody here, and the other
         processes out of reach. A person asking for help is told exactly that, never a guess."""

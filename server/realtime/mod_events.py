@@ -12,7 +12,9 @@ from ..moderation.people import do_ban, do_kick, do_mute, do_set_role
 from ..moderation.queue import MODERATORS_TOPIC, QueueRequest, check_moderator, do_claim, do_release, do_resolve, \
     list_queue
 from ..moderation.reports import do_help_request, do_report
+from ..moderation.routing import moderator_topic
 from ..moderation.support import do_open_support, do_send_support, get_support_history
+from ..rooms.moderators import list_my_rooms
 from ..rooms.slow_mode import do_set_slow_mode
 from .events import Call, event
 from .payloads import Payload
@@ -33,20 +35,23 @@ def _item(p: Payload) -> tuple[str, int]:
 async def mod_subscribe(call: Call) -> dict[str, Any]:
     check_moderator(call.actor)
     await call.svc.broadcaster.subscribe(call.sid, MODERATORS_TOPIC)
+    await call.svc.broadcaster.subscribe(call.sid, moderator_topic(call.actor.user_id))
     call.svc.moderation.subscribe(call.sid, call.actor.user_id)
     queue = await list_queue(call.svc, actor=call.actor, request=QueueRequest())
     moderation = call.svc.moderation
-    return {**queue, "moderators_online": moderation.moderators_online() if moderation.sees_everyone() else None}
+    return {**queue, "moderators_online": moderation.moderators_online() if moderation.sees_everyone() else None,
+            "my_rooms": await list_my_rooms(call.svc, call.actor.user_id)}
 
 
-@event("mod:queue", "status", "room", "severity", "limit", "cursor")
+@event("mod:queue", "status", "room", "severity", "limit", "cursor", "mine")
 async def mod_queue(call: Call) -> dict[str, Any]:
     p = call.payload
     request = QueueRequest(status=p.string("status", max_length=16, required=False) or "open",
                            room=p.string("room", max_length=48, required=False) or None,
                            severity=p.string("severity", max_length=16, required=False) or None,
                            limit=p.optional_int("limit", low=1, high=1000) or 50,
-                           cursor=p.string("cursor", max_length=400, required=False) or None)
+                           cursor=p.string("cursor", max_length=400, required=False) or None,
+                           mine=p.boolean("mine", default=False))
     return await list_queue(call.svc, actor=call.actor, request=request)
 
 

@@ -24,11 +24,13 @@ from ..moderation.live_config import ROOMS
 from ..services import Services
 from ..storage.admin import ConfigVersionStore
 from ..storage.models import Room
+from ..storage.room_moderators import RoomModeratorStore
 from ..storage.rooms import RoomStore
 from .access import check_room
 from .admin_audit import record_admin_change
 from .age_bands import audience_topic, default_rules
 from .membership import remove_other_band_here
+from .moderators import moderator_shape
 from .policy import RoomRules
 from .policy_changes import MAX_AGREEMENT_CHARS
 from .shapes import room_shape
@@ -167,9 +169,13 @@ async def do_archive_room(svc: Services, *, actor: Principal, slug: str) -> dict
 
 
 async def list_rooms_for_admin(svc: Services, *, actor: Principal) -> list[dict[str, Any]]:
-    """Every room, archived ones too, with who is in it on this process."""
+    """Every room, archived ones too, with who is in it on this process and the moderators who look after it."""
     check_admin(actor)
     async with svc.db.read() as session:
         rooms = await RoomStore(session).all_rooms()
+        moderators: dict[str, list[dict[str, Any]]] = {}
+        for room_id, user in await RoomModeratorStore(session).accounts():
+            moderators.setdefault(room_id, []).append(moderator_shape(user))
     rooms.sort(key=lambda r: (r.archived_at is not None, r.position, r.name))
-    return [{**snapshot(r), "online": svc.presence.count(r.id)} for r in rooms]
+    return [{**snapshot(r), "online": svc.presence.count(r.id), "moderators": moderators.get(r.id, [])}
+            for r in rooms]

@@ -141,5 +141,8 @@ class SharedModeration(ModerationState):
     def moderators_online(self) -> int:
         return len(set(self.subscribers.values()) | self.mirror.remote(MODERATORS_GROUP).keys())
 
+    def watching(self, user_ids: list[str]) -> set[str]:
+        return super().watching(user_ids) | (set(user_ids) & self.mirror.remote(MODERATORS_GROUP).keys())
+
     def sees_everyone(self) -> bool:
         return self.link.settled()

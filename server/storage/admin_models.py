@@ -1,5 +1,6 @@
 """Tables for administration: the audit of admin changes, watched-word rules, their hits and mutes,
-crisis resources edited by admins, and the version counters every process polls to reload them."""
+crisis resources edited by admins, the moderators assigned to rooms, and the version counters every
+process polls to reload them."""
 from __future__ import annotations
 
 from typing import Any
@@ -86,3 +87,13 @@ class ConfigVersion(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class RoomModerator(Base):
+    """A moderator who looks after a room: the room's reports and flags alert them first."""
+
+    __tablename__ = "room_moderators"
+
+    room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    assigned_at: Mapped[float] = mapped_column(Float)

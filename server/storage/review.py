@@ -92,6 +92,12 @@ class ReviewStore:
                 and_(ReviewItem.tier == 4, ReviewItem.created_at <= crisis_cutoff))).with_for_update())
         return found.scalars().all()
 
+    async def room_first(self) -> Sequence[ReviewItem]:
+        """Pending items only their room's moderators have been alerted to, locked for widening."""
+        found = await self.session.execute(select(ReviewItem).where(
+            ReviewItem.status == "pending", ReviewItem.room_first_until.is_not(None)).with_for_update())
+        return found.scalars().all()
+
     async def claimers(self) -> list[str]:
         """Everyone who holds a claim right now."""
         found = await self.session.execute(select(ReviewItem.claimed_by).where(

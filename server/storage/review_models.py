@@ -42,6 +42,8 @@ class ReviewItem(Base):
     escalated_at: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+    # Until when only the room's own moderators have been alerted (moderation/routing.py); None: everyone.
+    room_first_until: Mapped[float | None] = mapped_column(Float)
 
 
 class ReviewSignal(Base):

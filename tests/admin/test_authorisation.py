@@ -12,6 +12,7 @@ ENDPOINTS = [
     ("PATCH", "/api/rooms/anxiety", {"name": "Worry"}),
     ("POST", "/api/rooms/grief/archive", None),
     ("GET", "/api/admin/rooms", None),
+    ("PUT", "/api/rooms/anxiety/moderators", {"moderators": []}),
     ("PATCH", "/api/rooms/anxiety/policy", {"retention_days": 5}),
     ("PUT", "/api/rooms/anxiety/agreement", {"agreement": "New."}),
     ("GET", "/api/staff", None),
