@@ -36,6 +36,7 @@ export const api = {
   get: (path, token) => request("GET", path, { token }),
   post: (path, body, token) => request("POST", path, { body, token }),
   patch: (path, body, token) => request("PATCH", path, { body, token }),
+  put: (path, body, token) => request("PUT", path, { body, token }),
   del: (path, token) => request("DELETE", path, { token }),
   deleteMe: (token) => request("DELETE", "/api/me", { token }),
 };

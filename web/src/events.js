@@ -64,6 +64,7 @@ export const PUSH = {
   flagNew: "flag:new",
   flagUpdated: "flag:updated",
   flagEscalated: "flag:escalated",
+  moderatorRooms: "moderator:rooms",
   supportOpened: "support:opened",
   supportMessage: "support:message",
   sessionState: "session:state",

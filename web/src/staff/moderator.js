@@ -1,6 +1,8 @@
 // The moderator's live queue: crisis first, severity in words and colour, claim -> context -> act ->
 // resolve, each action carrying the item's version. A new crisis item is shown, announced through the
-// assertive live region and (unless muted) chimes. Private support conversations open beside it.
+// assertive live region and (unless muted) chimes. Items from the rooms this moderator looks after are
+// marked "Your room" (their reports reach them first) and the Rooms filter shows only those.
+// Private support conversations open beside it.
 import { announce, h, noticeBox } from "../dom.js";
 import { EV, PUSH } from "../events.js";
 import { compareItems, FILTERS, FILTER_PRIORITY, isAlarm, isOpen, KIND_LABEL, queueCard } from "./queue-item.js";
@@ -22,6 +24,8 @@ export function moderatorView(main, app) {
   const offs = [];
   let soundOn = localStorage.getItem(SOUND_KEY) !== "off";
   let filter = "";
+  let mineOnly = false;
+  let myRooms = new Set();
   let cursor = null;
 
   const list = h("ol", { class: "queue", "aria-label": "Review queue, most urgent first" });
@@ -33,6 +37,9 @@ export function moderatorView(main, app) {
   const sound = h("button", { type: "button", class: "secondary", "aria-pressed": String(soundOn) },
     soundOn ? "Sound on" : "Sound off");
   const severity = h("select", { id: "queue-filter" }, FILTERS.map(([v, l]) => h("option", { value: v }, l)));
+  const scope = h("select", { id: "queue-rooms" },
+    h("option", { value: "" }, "All rooms"), h("option", { value: "mine" }, "My rooms"));
+  const roomsLine = h("p", { class: "meta my-rooms", "aria-live": "polite" });
   const support = supportPanel({ conn, me, title: "Private support conversation", side: "moderator" });
   const slowMode = slowModeForm({ conn });
   sound.addEventListener("click", () => {
@@ -45,17 +52,35 @@ export function moderatorView(main, app) {
     filter = severity.value;
     subscribe();
   });
+  scope.addEventListener("change", () => {
+    mineOnly = scope.value === "mine";
+    subscribe();
+  });
   main.append(h("div", { class: "page-head" },
     h("h1", {}, "Review queue"),
     h("div", {}, sound)),
   h("p", { class: "meta" }, h("span", {}, `Signed in as ${me.pseudonym} (${me.role}). Crisis items come first.`), online),
-  h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity),
+  roomsLine,
+  h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity,
+    h("label", { for: "queue-rooms" }, "Rooms"), scope),
   alertBox, status, support.element, list, empty, more, slowMode.element);
 
   offs.push(
     conn.on(PUSH.flagNew, ({ item }) => {
+      const known = items.has(item.id);
       upsert(item);
       if (isAlarm(item)) raiseAlarm(item, "New");
+      else if (!known && myRooms.has(item.room)) {
+        announce(`New ${KIND_LABEL[item.kind] ?? item.kind} item in your room ${item.room}, about ${item.subject.pseudonym}.`);
+      }
+    }),
+    conn.on(PUSH.moderatorRooms, ({ rooms }) => {
+      setMyRooms(rooms);
+      if (mineOnly) subscribe();
+      else {
+        cards.clear();
+        render();
+      }
     }),
     conn.on(PUSH.flagUpdated, ({ item }) => upsert(item)),
     conn.on(PUSH.flagEscalated, ({ item }) => {
@@ -81,9 +106,10 @@ export function moderatorView(main, app) {
     const count = reply.moderators_online;
     online.textContent = count === null ? "Moderators online: can't tell right now"
       : `${count} moderator${count === 1 ? "" : "s"} online`;
+    setMyRooms(reply.my_rooms);
     let snapshot = reply;
-    if (filter) {
-      snapshot = await conn.call(EV.modQueue, { severity: filter });
+    if (filter || mineOnly) {
+      snapshot = await conn.call(EV.modQueue, queryOptions());
       if (!snapshot.ok) return;
     }
     items.clear();
@@ -95,11 +121,22 @@ export function moderatorView(main, app) {
 
   async function loadMore() {
     if (!cursor) return;
-    const reply = await conn.call(EV.modQueue, { cursor, ...(filter ? { severity: filter } : {}) });
+    const reply = await conn.call(EV.modQueue, { cursor, ...queryOptions() });
     if (!reply.ok) return;
     for (const item of reply.items) items.set(item.id, item);
     cursor = reply.next_cursor;
     render();
+  }
+
+  function queryOptions() {
+    return { ...(filter ? { severity: filter } : {}), ...(mineOnly ? { mine: true } : {}) };
+  }
+
+  function setMyRooms(rooms) {
+    myRooms = new Set(rooms || []);
+    const listed = [...myRooms].join(", ");
+    roomsLine.textContent = listed ? `Your rooms: ${listed}. Their reports reach you first.`
+      : "No rooms are assigned to you: every room's items reach you alike.";
   }
 
   function upsert(item) {
@@ -109,6 +146,7 @@ export function moderatorView(main, app) {
     // Text from a room that keeps none comes with the first alert only: keep it while the page is open.
     if (known?.live_text && !item.live_text) item = { ...item, live_text: known.live_text };
     if (filter && item.priority !== FILTER_PRIORITY[filter]) return;
+    if (mineOnly && !myRooms.has(item.room)) return;
     cards.delete(item.id);
     if (isOpen(item)) items.set(item.id, item);
     else {
@@ -122,7 +160,8 @@ export function moderatorView(main, app) {
     const sorted = [...items.values()].sort(compareItems);
     const wanted = sorted.map((item) => {
       if (!cards.has(item.id)) {
-        cards.set(item.id, queueCard(item, { me, context: contexts.get(item.id), error: errors.get(item.id), handlers }));
+        cards.set(item.id, queueCard(item, { me, context: contexts.get(item.id), error: errors.get(item.id), handlers,
+          yourRoom: myRooms.has(item.room) }));
       }
       return cards.get(item.id);
     });
@@ -135,7 +174,8 @@ export function moderatorView(main, app) {
 
   function raiseAlarm(item, prefix) {
     const sentence = `${prefix} ${KIND_LABEL[item.kind] === "Crisis" ? "crisis" : `${KIND_LABEL[item.kind]} (crisis)`} `
-      + `item, ${item.severity}, about ${item.subject.pseudonym} in ${item.room ?? "no room"}.`;
+      + `item, ${item.severity}, about ${item.subject.pseudonym} in ${item.room ?? "no room"}`
+      + `${myRooms.has(item.room) ? " (your room)" : ""}.`;
     alertBox.hidden = false;
     alertBox.textContent = sentence;
     announce(sentence, { urgent: true });

@@ -135,16 +135,28 @@ function actionPanel(item, context, handlers) {
   return panel;
 }
 
-export function queueCard(item, { me, context, error, handlers }) {
+// While only the room's own moderators have been alerted (room_first_until), say so, and until when.
+function routingNote(item, yourRoom) {
+  if (!item.room_first_until || item.status !== "pending") return null;
+  const until = formatTime(item.room_first_until);
+  return h("p", { class: "meta routing" }, yourRoom
+    ? `Only this room's moderators have been alerted so far; everyone is alerted at ${until} unless one of you claims it.`
+    : `This room's own moderators were alerted first; everyone is alerted at ${until} unless one of them claims it.`);
+}
+
+export function queueCard(item, { me, context, error, handlers, yourRoom = false }) {
   const claimer = item.claimed_by;
   const mine = claimer?.id === me.id;
   const titleId = `item-${item.id}-title`;
-  const card = h("li", { class: `queue-item sev-${item.severity}`, dataset: { id: item.id }, "aria-labelledby": titleId },
+  const card = h("li", { class: `queue-item sev-${item.severity}${yourRoom ? " your-room" : ""}`, dataset: { id: item.id },
+    "aria-labelledby": titleId },
     h("div", { class: "queue-head" },
       h("span", { class: `severity sev-${item.severity}` }, SEVERITY_LABEL[item.severity] ?? item.severity),
-      h("h3", { id: titleId }, `${KIND_LABEL[item.kind] ?? item.kind} · ${item.room ?? "no room"}`),
+      h("h3", { id: titleId }, `${KIND_LABEL[item.kind] ?? item.kind} · ${item.room ?? "no room"}`,
+        yourRoom ? h("span", { class: "badge your-room" }, "Your room") : null),
       h("time", { datetime: item.created_at }, formatTime(item.created_at)),
       item.escalated_at ? h("span", { class: "badge escalated" }, "escalated: nobody claimed it") : null),
+    routingNote(item, yourRoom),
     h("p", { class: "meta" },
       h("span", {}, `About ${item.subject.pseudonym}${item.subject.role !== "peer" ? ` (${item.subject.role})` : ""}`),
       reasonsText(item.reasons) ? h("span", {}, reasonsText(item.reasons)) : null,

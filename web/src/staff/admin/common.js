@@ -23,6 +23,7 @@ export function adminClient(app) {
     get: (path) => call(() => api.get(path, token())),
     post: (path, body = {}) => call(() => api.post(path, body, token())),
     patch: (path, body) => call(() => api.patch(path, body, token())),
+    put: (path, body) => call(() => api.put(path, body, token())),
     del: (path) => call(() => api.del(path, token())),
   };
 }

@@ -1,6 +1,7 @@
-// Rooms: every room (archived ones too), a form to add one, and per room an edit form and archiving.
-import { h } from "../../dom.js";
-import { adminForm, confirmButton, disclosure, errorLine, loadInto, statusLine } from "./common.js";
+// Rooms: every room (archived ones too), a form to add one, and per room an edit form, its moderators
+// and archiving.
+import { h, newId } from "../../dom.js";
+import { adminForm, clearError, confirmButton, disclosure, errorLine, loadInto, showError, statusLine } from "./common.js";
 
 const YES_NO = [["true", "Yes"], ["false", "No"]];
 // What a new room of each band starts with (server/rooms/age_bands.py); the create form shows them.
@@ -56,8 +57,51 @@ function formValues(room) {
   return { ...room, ...room.policy, listeners_allowed: String(room.listeners_allowed) };
 }
 
+// A room's (or an assignment reply's) moderators by username.
+const names = ({ moderators }) => moderators.map((m) => m.username).join(", ");
+
+// Who looks after a room: a checkbox per active moderator and admin; none ticked leaves the room everyone's.
+function moderatorsForm({ client, room, staff, close, saved }) {
+  const eligible = staff.filter((s) => s.active && (s.role === "moderator" || s.role === "admin"));
+  const chosen = new Set(room.moderators.map((m) => m.username));
+  const error = errorLine();
+  const boxes = eligible.map((s) => {
+    const id = newId(`mod-${s.username}`);
+    return h("div", { class: "choice" },
+      h("input", { type: "checkbox", id, name: "moderators", value: s.username, checked: chosen.has(s.username) }),
+      h("label", { for: id }, `${s.username} (${s.role})`));
+  });
+  const submit = h("button", { type: "submit", class: "primary" }, "Save moderators");
+  const form = h("form", { class: "admin-form", "aria-label": `Moderators of ${room.name}`, novalidate: true },
+    h("fieldset", {},
+      h("legend", {}, `Who looks after ${room.name}`),
+      h("p", { class: "hint" }, "Reports and rule-break flags from this room alert them first; if none of them claims "
+        + "one in time, or none is online, every moderator is alerted. Crisis items always reach every moderator at "
+        + "once. With nobody ticked the room is every moderator's."),
+      boxes.length ? boxes : h("p", {}, "There are no active moderators yet: add them in the Staff tab.")),
+    error,
+    h("div", { class: "form-actions" }, submit,
+      h("button", { type: "button", class: "secondary", onclick: close }, "Cancel")));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clearError(form, error);
+    submit.disabled = true;
+    try {
+      const picked = [...form.querySelectorAll("input[name=moderators]:checked")].map((box) => box.value);
+      const reply = await client.put(`/api/rooms/${encodeURIComponent(room.slug)}/moderators`, { moderators: picked });
+      await saved(reply);
+    } catch (err) {
+      showError(form, error, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
 export function roomsTab({ client }) {
   const status = statusLine();
+  let staff = [];
   const list = h("ul", { class: "admin-list", "aria-label": "Rooms" });
   const create = adminForm({
     label: "Add a room",
@@ -98,6 +142,15 @@ export function roomsTab({ client }) {
         await load();
       },
     }).form);
+    const moderators = disclosure("Moderators", `Moderators of ${room.name}`, (close) => moderatorsForm({
+      client, room, staff, close,
+      saved: async (reply) => {
+        status.say(reply.moderators.length
+          ? `${room.name} is looked after by ${names(reply)}.`
+          : `${room.name} has no moderators of its own now: it is every moderator's.`);
+        await load();
+      },
+    }));
     const archived = Boolean(room.archived_at);
     return h("li", { class: `card admin-item${archived ? " archived" : ""}`, "aria-labelledby": titleId },
       h("h3", { id: titleId }, room.name, archived ? h("span", { class: "badge subtle" }, "Archived") : null),
@@ -107,9 +160,11 @@ export function roomsTab({ client }) {
         h("span", {}, `${room.online} online of ${room.capacity}`),
         h("span", {}, room.listeners_allowed ? "Listeners allowed" : "No listeners"),
         h("span", {}, room.policy.retention_days ? `Kept ${room.policy.retention_days} days` : "Never stored"),
-        h("span", {}, `Agreement v${room.agreement_version}`)),
+        h("span", {}, `Agreement v${room.agreement_version}`),
+        h("span", { class: "room-moderators" },
+          room.moderators.length ? `Moderators: ${names(room)}` : "Moderators: everyone's (none assigned)")),
       room.description ? h("p", {}, room.description) : null,
-      h("div", { class: "item-actions" }, edit.button,
+      h("div", { class: "item-actions" }, edit.button, moderators.button,
         archived ? null : confirmButton({
           text: "Archive", label: `Archive ${room.name}`, yes: "Yes, archive",
           question: `Archive ${room.name}? Nobody can join or post there any more; its messages go by its retention.`,
@@ -120,11 +175,15 @@ export function roomsTab({ client }) {
             await load();
           },
         })),
-      error, edit.holder);
+      error, edit.holder, moderators.holder);
   }
 
   function load() {
-    return loadInto(list, client.get("/api/admin/rooms"), ({ rooms }) => list.replaceChildren(...rooms.map(roomItem)));
+    const both = Promise.all([client.get("/api/admin/rooms"), client.get("/api/staff")]);
+    return loadInto(list, both, ([{ rooms }, people]) => {
+      staff = people.staff;
+      list.replaceChildren(...rooms.map(roomItem));
+    });
   }
   return { element, load };
 }
