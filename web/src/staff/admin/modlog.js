@@ -18,6 +18,7 @@ export const ACTIONS = {
   claim: "Claimed a review item",
   release: "Handed a claim back",
   "claim.expire": "Claim handed back: the moderator went offline",
+  "route.widen": "Sent to every moderator after the room's own moderators",
   resolve: "Resolved a review item",
   "message.remove": "Removed a message",
   "message.approve": "Approved a held message",
@@ -65,6 +66,8 @@ function details(entry) {
     case "mute": return `For ${duration(d.minutes * 60)}, ${d.everywhere ? "in every room" : "in this room"}.`;
     case "role.set": return `From ${d.old} to ${d.new}.`;
     case "escalate": return `It had waited ${duration(d.waited)}.`;
+    case "route.widen": return d.reason === "unclaimed" ? "None of the room's moderators claimed it in time."
+      : "None of the room's moderators had the queue open.";
     case "context.read": return `With ${d.before} messages before and ${d.after} after.`;
     case "audit.read": return `${d.count} ${d.count === 1 ? "entry" : "entries"} read.`;
     case "message.remove": return d.message_id ? `Another message of the item's room (${d.message_id}).` : null;
