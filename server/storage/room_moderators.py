@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .admin_models import RoomModerator
 from .models import Room, User
+from .review import insert_ignoring_duplicates
 
 
 class RoomModeratorStore:
@@ -37,11 +38,13 @@ class RoomModeratorStore:
         return select(RoomModerator.room_id).where(RoomModerator.user_id == user_id)
 
     async def replace(self, room_id: str, user_ids: Sequence[str], now: float) -> None:
-        """Exactly these moderators look after the room from now; those kept keep their first assignment time."""
+        """Exactly these moderators look after the room from now; those kept keep their first assignment time.
+        Two admins assigning the same person at once both succeed (the insert ignores the duplicate)."""
         current = set(await self.user_ids(room_id))
         gone = current - set(user_ids)
         if gone:
             await self.session.execute(delete(RoomModerator).where(RoomModerator.room_id == room_id,
                                                                    RoomModerator.user_id.in_(gone)))
-        self.session.add_all(RoomModerator(room_id=room_id, user_id=user_id, assigned_at=now)
-                             for user_id in sorted(set(user_ids) - current))
+        for user_id in sorted(set(user_ids) - current):
+            await self.session.execute(insert_ignoring_duplicates(self.session, RoomModerator, {
+                "room_id": room_id, "user_id": user_id, "assigned_at": now}))
