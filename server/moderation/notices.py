@@ -43,3 +43,11 @@ _HELD = {
     )
     for reason, because in _HELD_BECAUSE.items()
 }
+
+
+def refused_in_crisis(reason: str) -> Notice:
+    """A room or session rule refused the message (`reason`, the refusal's own sentence), but it reads as
+    crisis: it goes to a moderator instead of nowhere."""
+    return Notice("held_for_review", f"{reason} Because your message sounds like you may be going through "
+                  "something very hard, it has gone to a moderator, who will read it and can reach out to you "
+                  "here. It hasn't been lost.")

@@ -12,6 +12,7 @@ from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..metrics import record_verdict
+from ..moderation import notices
 from ..moderation.pipeline import review
 from ..moderation.policy import SenderContext
 from ..moderation.queue import raise_for_verdict
@@ -124,18 +125,24 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         existing = await store.by_client_id(room.id, actor.user_id, client_msg_id)
         if existing is not None:
             return _result(existing, actor, room, existing.text, svc.live.book)
-        check_may_post(room, present)
-        await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
         rules = RoomRules.from_json(room.policy)
         sender = SenderContext(now=now, recent=svc.recent.of(actor.user_id, now))
         policy = rules.moderation(actor.locale, svc.live.watched_for(room.id))
-        # Read before the session's and the room's slow mode, which never hold back a crisis message.
+        # Read before any rule that may refuse the message: none of them may hide a crisis from the moderators.
         reviewed = review(text, policy, sender)
-        await check_session_allows_post(tx.session, room, actor, now,
-                                        crisis=reviewed.flag_of(FlagKind.CRISIS) is not None)
-        await check_slow_mode(tx.session, room, actor, reviewed, now)
-        verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=reviewed,
-                                         watched=policy.watched)
+        crisis = reviewed.flag_of(FlagKind.CRISIS) is not None
+        try:
+            check_may_post(room, present)
+            await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
+            await check_session_allows_post(tx.session, room, actor, now, crisis=crisis)
+            await check_slow_mode(tx.session, room, actor, reviewed, now)
+        except DomainError as refusal:
+            if not crisis:
+                raise
+            verdict = held_in_crisis(reviewed, refusal)
+        else:
+            verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=reviewed,
+                                             watched=policy.watched)
         record_verdict(verdict)
         message = _message(room, actor, client_msg_id, text, verdict, now, Message)
         message.content_warning = request.content_warning
@@ -152,6 +159,15 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
             tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "message:new", result["message"]))
     svc.recent.remember(actor.user_id, text, now)
     return result
+
+
+def held_in_crisis(reviewed: Verdict, refusal: DomainError) -> Verdict:
+    """A message some rule refuses (a mute, a session's turn, a listener's seat...) that reads as crisis is
+    held for a moderator instead: the crisis item reaches the queue, the sender gets the resources and is
+    told why the message is not in the room, and a moderator may still post it."""
+    kept = tuple(n for n in reviewed.notices if n.code == notices.CRISIS.code)
+    return Verdict(Decision.HOLD, reviewed.text, reviewed.flags,
+                   kept + (notices.refused_in_crisis(refusal.message),))
 
 
 def check_may_post(room: Room, present: Present) -> None:
