@@ -59,7 +59,6 @@ async def test_an_admin_creates_a_room_that_a_peer_finds_then_edits_and_archives
     card = panel.get_by_role("listitem", name="Shift workers", exact=True)
     await expect(card).to_contain_text("0 online of 12")
     await expect(card).to_contain_text(XSS)
-    await screenshot(admin, "admin")
 
     peer = await pages.open("/#/rooms")
     room = peer.get_by_role("listitem", name="Shift workers", exact=True)
@@ -70,9 +69,12 @@ async def test_an_admin_creates_a_room_that_a_peer_finds_then_edits_and_archives
     edit = card.get_by_role("form", name="Edit Shift workers")
     await edit.get_by_label("Name").fill("Shift workers and carers")
     await edit.get_by_label("Keep messages for (days)").fill("7")
+    await edit.get_by_label("Description").fill("Sleepless nights, together.")
     await edit.get_by_role("button", name="Save changes").click()
     card = panel.get_by_role("listitem", name="Shift workers and carers")
     await expect(card).to_contain_text("Kept 7 days")
+    await expect(card).not_to_contain_text(XSS)
+    await screenshot(admin, "admin")
     await expect(panel.get_by_role("status")).to_be_focused()  # not lost with the re-rendered form
     await card.get_by_role("button", name="Archive Shift workers and carers").click()
     await card.get_by_role("button", name="Yes, archive").click()
