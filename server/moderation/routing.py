@@ -1,6 +1,7 @@
 """Room-first routing: a report or rule-break flag from a room with assigned moderators alerts those
 moderators first, and everyone once none of them has claimed it within PEERCHAT_ROOM_ROUTING_SECONDS or
-none of them watches the queue (escalation.widen_room_first). Crisis items are never held back.
+none of them watches the queue (escalation.widen_room_first). Crisis items are never held back, nor items
+about one of the room's own moderators.
 
 Routing decides who is alerted (`flag:new`), never who may see or act: every moderator's queue lists every
 item and any moderator may act on any. The window lives on the item (room_first_until), the assignments in
@@ -32,7 +33,8 @@ async def route(tx: Transaction, svc: Services, item: ReviewItem, triage: Triage
         item.room_first_until = None
         return None
     assigned = await RoomModeratorStore(tx.session).user_ids(item.room_id)
-    if not svc.moderation.watching(assigned):
+    # An item about one of the room's own moderators is never theirs first: they could dismiss it unseen.
+    if item.subject_id in assigned or not svc.moderation.watching(assigned):
         item.room_first_until = None
         return None
     if fresh:

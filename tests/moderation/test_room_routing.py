@@ -206,3 +206,16 @@ async def test_routing_time_zero_alerts_everyone_at_once(make_server: Any) -> No
     await _assign(server, "anxiety", "anxietymod")
     await _report(server)
     assert (await other.wait_for("flag:new"))["item"]["room_first_until"] is None
+
+
+async def test_a_report_about_one_of_the_rooms_moderators_alerts_everyone_at_once(server: RunningServer) -> None:
+    own = await staff(server, name="anxietymod")
+    other = await staff(server, name="othermod")
+    await _assign(server, "anxiety", "anxietymod")
+    assert (await own.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    message = await say(own, "something unkind")
+    reporter, _ = await member(server)
+    assert (await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"}))["ok"]
+    # Never theirs alone first: the person reported could otherwise quietly dismiss it before anyone else hears.
+    item = (await other.wait_for("flag:new"))["item"]
+    assert item["target"]["id"] == message["id"] and item["room_first_until"] is None
