@@ -131,9 +131,11 @@ async def check_slow_mode(session: AsyncSession, room: Room, actor: Principal, v
 
 
 async def lift_expired_slow_modes(svc: Services) -> int:
-    """The periodic job: slow modes whose time is up are turned off, audited as the server's, and announced."""
+    """The periodic job: slow modes whose time is up are turned off, audited as the server's, and announced;
+    rows of posts and crisis exemptions that no longer count are deleted."""
     now = svc.clock.now()
     async with svc.db.transaction() as tx:
+        await SlowModeStore(tx.session).forget_stale(now, MAX_SECONDS)
         lifted = await SlowModeStore(tx.session).lift_expired(now)
         for room_id, _slug, seconds, until in lifted:
             await SlowModeStore(tx.session).forget_room(room_id, now)

@@ -44,6 +44,13 @@ class SlowModeStore:
             SlowModePost.room_id == room_id,
             or_(SlowModePost.crisis_until.is_(None), SlowModePost.crisis_until <= now)))
 
+    async def forget_stale(self, now: float, longest: float) -> None:
+        """Rows that can no longer hold anyone back or exempt anyone (last post over `longest` seconds ago, any
+        crisis exemption over): a row saying someone wrote crisis here must not outlive its use."""
+        await self.session.execute(delete(SlowModePost).where(
+            or_(SlowModePost.last_post_at.is_(None), SlowModePost.last_post_at <= now - longest),
+            or_(SlowModePost.crisis_until.is_(None), SlowModePost.crisis_until <= now)))
+
     async def lift_expired(self, now: float) -> list[tuple[str, str, int, float]]:
         """Turn off every slow mode whose time is up; returns (room id, slug, seconds, until) of each,
         once: a second process running the same statement finds nothing left to lift."""

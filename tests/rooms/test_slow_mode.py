@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from server.identity.roles import Role
 from server.rooms.slow_mode import CRISIS_GRACE_S, lift_expired_slow_modes
+from server.storage.models import SlowModePost
 from server.storage.review_models import AuditEntry
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import staff, staff_token
@@ -210,3 +211,28 @@ async def test_a_sessions_slow_mode_never_holds_back_crisis_either(server: Runni
     assert (await send(ana, "and another thing", "2"))["error"]["code"] == "slow_mode"
     crisis = await send(ana, CRISIS, "3")
     assert crisis["ok"] and crisis["message"]["status"] == "visible"
+
+
+async def test_the_job_forgets_who_wrote_crisis_once_it_no_longer_matters(server: RunningServer) -> None:
+    """A row saying someone wrote a crisis message in a room must not outlive its use (the message itself may
+    be purged after days); rows still holding someone back stay."""
+    ada = await server.joined_peer("depression")
+    bo = await server.joined_peer("anxiety")
+    mod = await staff(server)
+    assert (await send(ada, CRISIS, "c1", "depression"))["ok"]  # slow mode off there: only the exemption
+    await set_slow(mod, 600)
+
+    async def rows() -> list[tuple[str, float | None, float | None]]:
+        async with server.services.db.read() as session:
+            found = await session.execute(select(SlowModePost.room_id, SlowModePost.last_post_at,
+                                                 SlowModePost.crisis_until))
+            return [tuple(row) for row in found.all()]
+
+    assert len(await rows()) == 1
+    server.clock.advance(CRISIS_GRACE_S + 1)
+    assert (await send(bo, "one", "1"))["ok"]
+    await lift_expired_slow_modes(server.services)
+    assert [crisis for _room, _last, crisis in await rows()] == [None], "only bo's claim, which still counts"
+    assert (await send(bo, "two", "2"))["error"]["code"] == "slow_mode"
+    server.clock.advance(601)
+    assert (await send(bo, "three", "3"))["ok"]
