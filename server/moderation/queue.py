@@ -87,7 +87,7 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     if signal.room_id and not item.room_id:
         item.room_id = signal.room_id
     room_first = item.room_first_until is not None
-    audience = await route(tx, svc, item, triage, fresh=fresh, now=now)
+    audience = await route(tx, svc, item, triage, fresh=fresh, now=now, text_in_alert=signal.live_text is not None)
     if added:
         item.score += 1
         item.reasons = {**item.reasons, signal.reason: item.reasons.get(signal.reason, 0) + 1}

@@ -1,7 +1,7 @@
 """Room-first routing: a report or rule-break flag from a room with assigned moderators alerts those
 moderators first, and everyone once none of them has claimed it within PEERCHAT_ROOM_ROUTING_SECONDS or
 none of them watches the queue (escalation.widen_room_first). Crisis items are never held back, nor items
-about one of the room's own moderators.
+about one of the room's own moderators, nor those of a room that keeps no text (their alert alone carries it).
 
 Routing decides who is alerted (`flag:new`), never who may see or act: every moderator's queue lists every
 item and any moderator may act on any. The window lives on the item (room_first_until), the assignments in
@@ -25,10 +25,11 @@ def moderator_topic(user_id: str) -> str:
 
 
 async def route(tx: Transaction, svc: Services, item: ReviewItem, triage: Triage, *, fresh: bool,
-                now: float) -> Audience:
+                now: float, text_in_alert: bool = False) -> Audience:
     """A fresh item of a room whose moderators watch the queue becomes theirs first; later news of it goes
-    to them while it is. A crisis is everyone's at once, also when an item turns into one."""
-    if (triage.is_crisis or item.room_id is None or not svc.settings.room_routing_seconds
+    to them while it is. A crisis is everyone's at once, also when an item turns into one; so is an item
+    whose words only this alert carries (`text_in_alert`): a moderator alerted later could never read them."""
+    if (triage.is_crisis or text_in_alert or item.room_id is None or not svc.settings.room_routing_seconds
             or (not fresh and item.room_first_until is None)):
         item.room_first_until = None
         return None

@@ -13,6 +13,7 @@ from server.moderation.escalation import widen_room_first
 from server.rooms.admin_audit import OPERATOR
 from server.rooms.moderators import do_set_room_moderators
 from server.storage.review_models import AuditEntry
+from tests.admin.api import admin, call
 from tests.harness import Client, RunningServer
 from tests.moderation.factories import member, say, staff, until
 
@@ -219,3 +220,17 @@ async def test_a_report_about_one_of_the_rooms_moderators_alerts_everyone_at_onc
     # Never theirs alone first: the person reported could otherwise quietly dismiss it before anyone else hears.
     item = (await other.wait_for("flag:new"))["item"]
     assert item["target"]["id"] == message["id"] and item["room_first_until"] is None
+
+
+async def test_a_flag_in_a_room_that_keeps_no_text_alerts_everyone_at_once_with_its_words(
+        server: RunningServer) -> None:
+    status, _ = await call(server, "PATCH", "/api/rooms/carers/policy", {"retention_days": 0}, await admin(server))
+    assert status == 200
+    await staff(server, name="carersmod")
+    other = await staff(server, name="othermod")
+    await _assign(server, "carers", "carersmod")
+    author, _ = await member(server, room="carers")
+    message = await say(author, "this is fucking shit", room="carers")
+    # The words travel only with this alert: a moderator alerted later could never read them.
+    item = (await other.wait_for("flag:new"))["item"]
+    assert item["live_text"] == message["text"] and item["room_first_until"] is None
