@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..rooms.access import check_joined
+from ..rooms.age_bands import can_see_room
 from ..services import Services
 from ..storage.models import Message, Room
 from ..storage.rooms import RoomStore
@@ -73,7 +74,9 @@ async def do_help_request(svc: Services, *, actor: Principal, room_slug: str) ->
     try:
         async with svc.db.transaction() as tx:
             room = await RoomStore(tx.session).by_slug(room_slug) if room_slug else None
-            room_id = room.id if room else None
+            # A room this person's band doesn't see counts as unknown: it must not send moderators looking
+            # for them where they can't be.
+            room_id = room.id if room and can_see_room(actor, room) else None
             await raise_item(tx, svc, Signal("user", actor.user_id, room_id, actor.user_id, HELP_REQUEST, "help",
                                              actor.user_id, "help"), now)
             record(tx.session, actor=actor, action="help.request", target_type="user", target_id=actor.user_id,

@@ -198,3 +198,21 @@ async def test_a_band_change_removes_the_peers_who_no_longer_fit_on_every_proces
     for client in olders:
         assert (await client.call("message:history", {"room": "anxiety"}))["error"]["code"] == NOT_FOUND
     assert staff.sio.connected and not staff.received("room:removed")
+
+
+async def test_help_from_a_room_outside_ones_band_names_no_room(server: RunningServer) -> None:
+    """Get help with another band's room (a stale link, a guess) still alerts, and names no room: nothing
+    sends the moderators looking for this person where they can't be."""
+    token = await admin(server)
+    assert (await call(server, "POST", "/api/rooms", TEEN_ROOM, token))[0] == 201
+    assert (await call(server, "POST", "/api/rooms", OLDER_ROOM, token))[0] == 201
+    mod = await server.connect(token)
+    assert (await mod.call("mod:subscribe", {}))["ok"]
+    for band, name, room in (("adults", "Ann", "teen-talk"), ("adults", "Abe", "later-life"),
+                             ("teens", "Tia", "anxiety"), ("older", "Maud", "later-life")):
+        asker = await _peer(server, band, name)
+        reply = await asker.call("help:request", {"room": room})
+        assert reply["ok"] and reply["alerted"] and reply["resources"], reply
+        flag = await mod.wait_for("flag:new", lambda e, who=name: e["item"]["kind"] == "help"
+                                  and e["item"]["subject"]["pseudonym"] == who)
+        assert flag["item"]["room"] == (room if band == "older" else None), flag["item"]
