@@ -63,6 +63,15 @@ async def open_lobby(server: RunningServer, session: dict[str, Any]) -> None:
     assert (await get_session(server.services, session["id"], viewer=OPERATOR))["state"] == "open"
 
 
+async def facilitated_lobby(server: RunningServer) -> tuple[str, Client, dict[str, Any]]:
+    """The facilitator fran's token, her console in the anxiety room, and a session of hers with its lobby open."""
+    fran = await staff_token(server, "facilitator", "fran")
+    console = await staff_in_room(server, fran)
+    session = await schedule(server, fran)
+    await open_lobby(server, session)
+    return fran, console, session
+
+
 async def join(server: RunningServer, session_id: str, mode: str = "participant",
                pseudonym: str | None = None) -> tuple[Client, str, dict[str, Any]]:
     """A new peer who joins the session's room and then the session: (client, user id, session:join reply)."""

@@ -8,7 +8,7 @@ import pytest
 
 from server.rooms.retention import DAY, do_purge_expired
 from tests.harness import Client, RunningServer, ServerFactory
-from tests.rooms.sessionkit import http, open_lobby, schedule, send, staff_in_room, staff_token
+from tests.rooms.sessionkit import facilitated_lobby, http, send
 from tests.rooms.test_sessions_fixes import SECRET, _delete_by_author, _erase_account, _member, _remove_by_moderator
 
 
@@ -32,10 +32,7 @@ async def _next_state(client: Client, seen: int) -> Any:
 @pytest.mark.parametrize("gone", [_delete_by_author, _remove_by_moderator, _erase_account, _purged_by_retention],
                          ids=["author_deletes", "moderator_removes", "account_erased", "retention_purges"])
 async def test_the_room_sees_the_pin_go_with_its_message(server: RunningServer, gone: Any) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
-    await open_lobby(server, session)
+    _, console, session = await facilitated_lobby(server)
     ana, ana_token = await _member(server, session["id"], "Ana")
     bea, _ = await _member(server, session["id"], "Bea")
     stored = (await send(ana, SECRET, "p1"))["message"]
@@ -52,10 +49,7 @@ async def test_the_room_sees_the_pin_go_with_its_message(server: RunningServer, 
 
 
 async def test_an_unpinned_message_leaving_pushes_nothing(server: RunningServer) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
-    await open_lobby(server, session)
+    fran, console, session = await facilitated_lobby(server)
     ana, _ = await _member(server, session["id"], "Ana")
     bea, _ = await _member(server, session["id"], "Bea")
     pinned = (await send(ana, "this one is pinned", "p1"))["message"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.harness import Client, RunningServer
 from tests.moderation.factories import member, say, staff
-from tests.rooms.sessionkit import join, open_lobby, schedule, send, staff_in_room, staff_token
+from tests.rooms.sessionkit import facilitated_lobby, join, send
 
 CRISIS = "I can't do this anymore, I'm going to kill myself tonight"
 
@@ -66,11 +66,8 @@ async def test_a_listener_in_crisis_reaches_the_moderators(server: RunningServer
 
 async def test_crisis_outside_ones_turn_in_a_session_reaches_the_moderators(server: RunningServer) -> None:
     mod = await staff(server)
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
+    _, console, session = await facilitated_lobby(server)
     sid = session["id"]
-    await open_lobby(server, session)
     ana, ana_id, _ = await join(server, sid)
     bea, _, _ = await join(server, sid)
     await console.call("session:rounds", {"session": sid, "on": True})

@@ -14,8 +14,8 @@ from server.storage.sessions import SessionStore
 from tests.admin.api import admin, call
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.moderation.factories import staff
-from tests.rooms.sessionkit import (http, iso_in, open_lobby, schedule, send, session_body, staff_in_room,
-                                    staff_token)
+from tests.rooms.sessionkit import (facilitated_lobby, http, iso_in, open_lobby, schedule, send, session_body,
+                                    staff_in_room, staff_token)
 
 SECRET = "my sister's name is Dana and she lives on Elm Street"
 AGENDA = "Agenda: check-in, topic, closing round"
@@ -68,10 +68,7 @@ async def _erase_account(server: RunningServer, author: Client, token: str, mess
 @pytest.mark.parametrize("gone", [_delete_by_author, _remove_by_moderator, _erase_account],
                          ids=["author_deletes", "moderator_removes", "account_erased"])
 async def test_a_pinned_message_is_not_served_once_it_is_gone(server: RunningServer, gone: Any) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
-    await open_lobby(server, session)
+    fran, console, session = await facilitated_lobby(server)
     ana, ana_token = await _member(server, session["id"], "Ana")
     bea, bea_token = await _member(server, session["id"], "Bea")
     stored = (await send(ana, SECRET, "p1"))["message"]
@@ -97,10 +94,7 @@ async def test_a_pinned_message_is_not_served_once_it_is_gone(server: RunningSer
 
 
 async def test_an_agenda_pin_is_still_shown_to_everyone(server: RunningServer) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
-    await open_lobby(server, session)
+    fran, console, session = await facilitated_lobby(server)
     assert (await console.call("session:pin", {"session": session["id"], "text": AGENDA}))["session"]
     assert await _directory_pin(server) == {"text": AGENDA, "message": None, "by": "fran"}
     assert (await _listed_pin(server, None))["text"] == AGENDA

@@ -10,7 +10,7 @@ from server.rooms.sessions.lifecycle import run_session_tick
 from server.storage.sessions import SessionStore
 from server.storage.models import Message
 from tests.harness import RunningServer, ServerFactory
-from tests.rooms.sessionkit import http, join, open_lobby, schedule, send, staff_in_room, staff_token
+from tests.rooms.sessionkit import facilitated_lobby, http, join, open_lobby, schedule, send, staff_in_room, staff_token
 
 
 @pytest.fixture
@@ -143,11 +143,8 @@ async def test_listeners_and_people_outside_the_session(server: RunningServer) -
 
 
 async def test_slow_mode_mute_rounds_and_lock(server: RunningServer) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
+    _, console, session = await facilitated_lobby(server)
     sid = session["id"]
-    await open_lobby(server, session)
     ana, ana_id, _ = await join(server, sid)
     bea, bea_id, _ = await join(server, sid)
     assert (await console.call("session:slow_mode", {"session": sid, "seconds": 30}))["session"]["controls"][
@@ -184,11 +181,8 @@ async def test_slow_mode_mute_rounds_and_lock(server: RunningServer) -> None:
 
 
 async def test_pin_break_hands_and_remove(server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
-    fran = await staff_token(server, "facilitator", "fran")
-    console = await staff_in_room(server, fran)
-    session = await schedule(server, fran)
+    _, console, session = await facilitated_lobby(server)
     sid = session["id"]
-    await open_lobby(server, session)
     ana, ana_id, _ = await join(server, sid, pseudonym="Ana")
     bea, bea_id, _ = await join(server, sid, pseudonym="Bea")
     pinned = await console.call("session:pin", {"session": sid, "text": "Agenda: check-in, topic, closing round"})
