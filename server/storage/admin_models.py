@@ -1,6 +1,6 @@
 """Tables for administration: the audit of admin changes, watched-word rules, their hits and mutes,
-crisis resources edited by admins, the moderators assigned to rooms, and the version counters every
-process polls to reload them."""
+crisis resources edited by admins, the moderators assigned to rooms, the version counters every
+process polls to reload them, and the pushes the command line queues for the servers."""
 from __future__ import annotations
 
 from typing import Any
@@ -97,3 +97,15 @@ class RoomModerator(Base):
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     assigned_at: Mapped[float] = mapped_column(Float)
+
+
+class QueuedPush(Base):
+    """A push to connected clients that a change made at the command line leaves for a server process to send
+    (server/pushes.py): the name of the push and its JSON arguments. Deleted when a server takes it."""
+
+    __tablename__ = "queued_pushes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(48))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[float] = mapped_column(Float)
