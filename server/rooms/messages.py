@@ -28,7 +28,7 @@ from ..storage.rooms import RoomStore
 from .access import check_joined, check_room
 from .policy import RoomRules
 from .presence import Present
-from .sessions.posting import check_session_allows_post
+from .sessions.posting import check_session_allows_post, check_session_turn
 from .slow_mode import check_slow_mode
 from .shapes import message_shape, notice_shape
 
@@ -134,8 +134,7 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         try:
             check_may_post(room, present)
             await check_not_sanctioned(tx.session, actor.user_id, room.id, now)
-            await check_session_allows_post(tx.session, room, actor, now, crisis=crisis)
-            await check_slow_mode(tx.session, room, actor, reviewed, now)
+            seat = await check_session_allows_post(tx.session, room, actor)
         except DomainError as refusal:
             if not crisis:
                 raise
@@ -143,6 +142,10 @@ async def _send(svc: Services, actor: Principal, sid: str, request: SendRequest,
         else:
             verdict = await do_apply_watched(tx, svc, actor=actor, room_id=room.id, verdict=reviewed,
                                              watched=policy.watched)
+            # Slow modes last, on the final verdict: a blocked or held message uses no turn. Neither ever
+            # refuses a crisis message, so nothing here can hide one.
+            check_session_turn(seat, verdict, now)
+            await check_slow_mode(tx.session, room, actor, verdict, now)
         record_verdict(verdict)
         message = _message(room, actor, client_msg_id, text, verdict, now, Message)
         message.content_warning = request.content_warning

@@ -1,11 +1,13 @@
 """Room-wide slow mode: moderators slow a heated room down, for everyone but staff, and never for crisis.
 
 The setting lives on the room row, which every send reads (storage/send_gate.py), so a change holds on
-every process from the very next message; people in the room are told with room:updated. Each person's
+every process from the very next message; people in the room are told with room:updated (within a second
+when the command line made the change: server/pushes.py). Each person's
 last post under slow mode is one row claimed atomically by the send (storage/slow_mode.py), so two tabs or
 two processes cannot both slip a message through. A message the pipeline flags as crisis is never held
 back and exempts its author for CRISIS_GRACE_S: someone in crisis may write fast, and their next words
-may not read as crisis to the filters.
+may not read as crisis to the filters. Only a message the room sees is a post: one blocked, or held for a
+moderator, neither waits for a turn nor uses one, so someone who says it another way is not made to wait twice.
 """
 from __future__ import annotations
 
@@ -21,12 +23,11 @@ from ..identity.principal import Principal
 from ..identity.roles import can_moderate
 from ..moderation.audit import record
 from ..moderation.verdict import Decision, FlagKind, Verdict
+from ..pushes import push_after_commit, queueable
 from ..services import Services
-from ..storage.database import Database
 from ..storage.models import Room
 from ..storage.slow_mode import SlowModeStore
 from .access import check_room
-from .admin_audit import OPERATOR
 
 log = logging.getLogger("peerchat.rooms")
 
@@ -67,9 +68,10 @@ def check_slow_mode_request(seconds: object, minutes: object, reason: object) ->
     return seconds, minutes if seconds else None, str(reason)
 
 
-async def _set(db: Database, actor: Principal, slug: str, seconds: int, minutes: int | None, reason: str,
-               now: float) -> tuple[Room, dict[str, Any] | None]:
-    async with db.transaction() as tx:
+async def _set(svc: Services, actor: Principal, slug: str, seconds: int, minutes: int | None,
+               reason: str) -> tuple[Room, dict[str, Any] | None]:
+    now = svc.clock.now()
+    async with svc.db.transaction() as tx:
         room = await check_room(tx.session, slug)
         before = slow_mode_shape(room, now)
         room.slow_mode_seconds = seconds
@@ -79,6 +81,7 @@ async def _set(db: Database, actor: Principal, slug: str, seconds: int, minutes:
             await SlowModeStore(tx.session).forget_room(room.id, now)
         record(tx.session, actor=actor, action="room.slow_mode", target_type="room", target_id=room.id, now=now,
                room_id=room.id, before=before, after=after, reason=reason)
+        await push_after_commit(svc, tx, announce, room_id=room.id, slug=room.slug, shape=after, by=actor.pseudonym)
     log.info("slow_mode_set room=%s actor=%s seconds=%d minutes=%s reason=%s", slug, actor.user_id, seconds,
              minutes, reason)
     return room, after
@@ -89,30 +92,28 @@ async def do_set_slow_mode(svc: Services, *, actor: Principal, slug: str, second
     """Moderators and admins turn a room's slow mode on (for `minutes`, or until turned off) or off (0)."""
     if not can_moderate(actor.role):
         raise DomainError(ErrorCode.FORBIDDEN, "Only moderators and admins can change a room's slow mode.")
-    checked = check_slow_mode_request(seconds, minutes, reason)
-    room, shape = await _set(svc.db, actor, slug, *checked, svc.clock.now())
-    await announce(svc, room.id, room.slug, shape, by=actor.pseudonym)
+    room, shape = await _set(svc, actor, slug, *check_slow_mode_request(seconds, minutes, reason))
     return {"room": room.slug, "slow_mode": shape}
 
 
-async def do_set_slow_mode_as_operator(db: Database, now: float, slug: str, seconds: object, minutes: object = None,
-                                       reason: object = None) -> dict[str, Any]:
-    """The same from the command line; servers enforce it from their next send (the row is read then), and
-    people in the room learn it when they next join or send (the command line has no sockets)."""
-    room, shape = await _set(db, OPERATOR, slug, *check_slow_mode_request(seconds, minutes, reason), now)
-    return {"room": room.slug, "slow_mode": shape}
-
-
-async def announce(svc: Services, room_id: str, slug: str, shape: dict[str, Any] | None, *, by: str | None) -> None:
+@queueable("room.slow_mode")
+async def announce(svc: Services, *, room_id: str, slug: str, shape: dict[str, Any] | None, by: str | None) -> None:
     """Everyone in the room, on every process, sees slow mode go on or off."""
     await svc.broadcaster.publish(room_topic(room_id), "room:updated", {"room": slug, "slow_mode": shape, "by": by})
 
 
+def counts_as_post(verdict: Verdict) -> bool:
+    """Whether the room sees the message now. A held one may be approved later: a moderator's decision then,
+    which slow mode never holds back (staff are exempt)."""
+    return verdict.decision.rank < Decision.HOLD.rank
+
+
 async def check_slow_mode(session: AsyncSession, room: Room, actor: Principal, verdict: Verdict,
                           now: float) -> None:
-    """Inside the send's transaction, once the pipeline has read the message: refuse it with `slow_mode`
-    and the seconds left if its author posted here too recently. Staff are exempt; a crisis message
-    always goes and exempts its author for a while; a blocked message is not a post."""
+    """Inside the send's transaction, once the message's final verdict is known (pipeline and watched-word
+    escalation): refuse it with `slow_mode` and the seconds left if its author posted here too recently.
+    Staff are exempt; a crisis message always goes and exempts its author for a while; a blocked or held
+    message is not a post."""
     if actor.role.is_staff:
         return
     store = SlowModeStore(session)
@@ -120,7 +121,7 @@ async def check_slow_mode(session: AsyncSession, room: Room, actor: Principal, v
         await store.exempt_until(room.id, actor.user_id, now + CRISIS_GRACE_S)
         return
     seconds = seconds_in_force(room, now)
-    if not seconds or verdict.decision is Decision.BLOCK:
+    if not seconds or not counts_as_post(verdict):
         return
     last = await store.claim(room.id, actor.user_id, now, seconds)
     if last is not None:
@@ -142,5 +143,5 @@ async def lift_expired_slow_modes(svc: Services) -> int:
             record(tx.session, actor=None, action="room.slow_mode", target_type="room", target_id=room_id, now=now,
                    room_id=room_id, before={"seconds": seconds, "until": iso(until)}, after=None, reason="expired")
     for room_id, slug, _seconds, _until in lifted:
-        await announce(svc, room_id, slug, None, by=None)
+        await announce(svc, room_id=room_id, slug=slug, shape=None, by=None)
     return len(lifted)

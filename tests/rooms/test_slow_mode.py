@@ -200,6 +200,43 @@ async def test_a_blocked_message_does_not_use_the_turn(make_server: ServerFactor
     assert (await send(ada, "sorry, I mean it kindly", "2"))["ok"]
 
 
+async def _watch_words(server: RunningServer) -> None:
+    """An admin's watched words for the anxiety room's peers: one blocked, one held for a moderator."""
+    token = (await staff_token(server, Role.ADMIN, "root"))[1]
+    for kind, text, action in (("word", "bozo", "block"), ("phrase", "meet up", "hold")):
+        status, body = await http(server, "POST", "/api/watched-words", token,
+                                  {"kind": kind, "text": text, "action": action})
+        assert status == 201, body
+
+
+async def test_a_message_blocked_or_held_by_a_watched_word_does_not_use_the_turn(server: RunningServer) -> None:
+    """Nobody saw it, so the sender may say it another way at once instead of waiting the whole interval."""
+    await _watch_words(server)
+    await set_slow(await staff(server, Role.MODERATOR, "mia"), 60)
+    ada = await server.joined_peer()
+    blocked = await send(ada, "you bozo", "1")
+    assert blocked["ok"] and blocked["message"]["status"] == "blocked"
+    held = await send(ada, "shall we meet up later?", "2")
+    assert held["ok"] and held["message"]["status"] == "held"
+    assert (await send(ada, "sorry, let me put that kindly", "3"))["message"]["status"] == "visible"
+    # Only the message the room saw counts: while waiting, a held or blocked one is not refused either.
+    assert (await send(ada, "and one more thing", "4"))["error"]["code"] == "slow_mode"
+    assert (await send(ada, "let's meet up", "5"))["message"]["status"] == "held"
+    server.clock.advance(60)
+    assert (await send(ada, "and one more thing", "4"))["message"]["status"] == "visible"
+
+
+async def test_in_a_session_a_blocked_or_held_message_does_not_use_the_turn(server: RunningServer) -> None:
+    await _watch_words(server)
+    _fran, console, session = await kit.facilitated_lobby(server)
+    ana, _, _ = await kit.join(server, session["id"])
+    assert (await console.call("session:slow_mode", {"session": session["id"], "seconds": 600}))["ok"]
+    assert (await send(ana, "you bozo", "1"))["message"]["status"] == "blocked"
+    assert (await send(ana, "we could meet up after", "2"))["message"]["status"] == "held"
+    assert (await send(ana, "checking in, sorry", "3"))["message"]["status"] == "visible"
+    assert (await send(ana, "and another thing", "4"))["error"]["code"] == "slow_mode"
+
+
 async def test_a_sessions_slow_mode_never_holds_back_crisis_either(server: RunningServer) -> None:
     fran = await kit.staff_token(server, "facilitator", "fran")
     console = await kit.staff_in_room(server, fran)

@@ -2,27 +2,42 @@
 
 While a session is open or live in a room, only its admitted participants post (facilitators, admins and
 moderators always can, so safety never waits on a turn), subject to mute, turn-taking and slow mode. Slow
-mode never holds back a message the pipeline reads as crisis: someone in crisis may write fast.
+mode never holds back a message the pipeline reads as crisis (someone in crisis may write fast), and only a
+message the room sees uses a turn: one blocked or held for a moderator is no post (rooms/slow_mode.py).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ...errors import DomainError, ErrorCode
 from ...identity.principal import Principal
 from ...identity.roles import can_moderate
+from ...moderation.verdict import FlagKind, Verdict
 from ...storage.models import Room
+from ...storage.session_models import SessionParticipant
 from ...storage.sessions import SessionStore
+from ..slow_mode import counts_as_post
 from .access import can_control
 from .shapes import controls_of
 
 
-async def check_session_allows_post(session: AsyncSession, room: Room, actor: Principal, now: float, *,
-                                    crisis: bool) -> None:
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A participant allowed to write in the running session: their row (locked until the send commits) and
+    the session's slow mode, which check_session_turn applies once the message's fate is known."""
+
+    person: SessionParticipant
+    slow_mode: int
+
+
+async def check_session_allows_post(session: AsyncSession, room: Room, actor: Principal) -> Seat | None:
+    """Refuse a post the session does not allow now; None when no session binds this person."""
     store = SessionStore(session)
     row = await store.active_in_room(room.id)
     if row is None or can_control(row, actor) or can_moderate(actor.role):
-        return
+        return None
     controls = controls_of(row)
     person = await store.participant(row.id, actor.user_id, lock=True)
     status = person.status if person else "none"
@@ -45,7 +60,17 @@ async def check_session_allows_post(session: AsyncSession, room: Room, actor: Pr
     if controls["rounds"] and (speaker is None or speaker["id"] != actor.user_id):
         raise DomainError(ErrorCode.NOT_YOUR_TURN, "It's a round: only the person whose turn it is writes now. "
                           "Raise your hand to ask for a turn.")
-    slow = controls["slow_mode"]
+    return Seat(person, controls["slow_mode"])
+
+
+def check_session_turn(seat: Seat | None, verdict: Verdict, now: float) -> None:
+    """Session slow mode, once the message's final verdict is known: refuse it if its author posted too
+    recently (never a crisis message), else count it as their post; a blocked or held one neither waits nor
+    counts, so whoever says it another way is not made to wait twice."""
+    if seat is None or not counts_as_post(verdict):
+        return
+    person, slow = seat.person, seat.slow_mode
+    crisis = verdict.flag_of(FlagKind.CRISIS) is not None
     if slow and not crisis and person.last_post_at is not None and now - person.last_post_at < slow:
         raise DomainError(ErrorCode.SLOW_MODE, f"Slow mode is on: one message every {slow} seconds.",
                           retry_after=slow - (now - person.last_post_at))
