@@ -27,11 +27,13 @@ from .rooms.access import check_room
 from .moderation.figures import format_figures, get_team_figures
 from .rooms.catalogue import do_seed_rooms
 from .rooms.policy import RoomRules
-from .rooms.policy_changes import do_update_room_rules_as_operator
+from .rooms.admin_audit import OPERATOR
+from .rooms.policy_changes import do_update_room_rules
 from .moderation.audit_retention import do_purge_audit
 from .rooms.retention import do_purge_expired
 from .runtime import freeze_startup_objects, tune_collector
 from .serve import serve
+from .services import Services
 from .settings import Settings, SettingsError, load_settings
 from .storage.database import Database
 from .storage.schema import SchemaNotReady, check_schema, upgrade_to_head
@@ -145,12 +147,10 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
 def cmd_rooms_policy(args: argparse.Namespace, settings: Settings) -> int:
     changes = dict(_parse_assignment(item) for item in args.changes)
 
-    async def run(db: Database) -> None:
-        await check_schema(db.engine)
-        rules = await do_update_room_rules_as_operator(db, args.slug, changes)
+    async def change(svc: Services) -> None:
+        rules = await do_update_room_rules(svc, actor=OPERATOR, slug=args.slug, changes=changes)
         print(f"peerchat: {args.slug} policy is now {rules.to_json()}")
-    asyncio.run(_with_db(settings, run))
-    return 0
+    return admin_cli.run(settings, change)
 
 
 def _parse_assignment(item: str) -> tuple[str, object]:

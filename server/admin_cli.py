@@ -2,7 +2,9 @@
 
 They call the same do_* services as the JSON API, acting as "operator" in the audit. Running servers
 see the change through the database: rooms at once, watched words, resources and deactivations within
-a second (config_versions). Pushes to connected clients (rooms:changed) come only from the API.
+a second (config_versions). What the API pushes to connected clients after a change (room:updated,
+rooms:changed, moderator:rooms) is queued with the change for the first server process that looks, within
+a second (server/pushes.py).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from .moderation.watched_admin import do_add_watched, do_edit_watched, do_remove
 from .rooms.admin import do_archive_room, do_create_room, do_edit_room, list_rooms_for_admin
 from .rooms.admin_audit import OPERATOR
 from .rooms.moderators import do_set_room_moderators
-from .rooms.slow_mode import REASONS, do_set_slow_mode_as_operator
+from .rooms.slow_mode import REASONS, do_set_slow_mode
 from .services import Services
 from .settings import Settings
 from .storage.database import Database
@@ -32,7 +34,8 @@ Work = Callable[[Services], Awaitable[Any]]
 
 
 class OfflineBroadcaster:
-    """The command line has no sockets: servers pick changes up from the database instead."""
+    """The command line has no sockets: its pushes are queued for the servers (Services.queue_pushes), and
+    servers close or move their own connections when a live-config counter moves."""
 
     async def publish(self, topic: str, event: str, payload: dict[str, Any], *, skip_sid: str | None = None) -> None:
         return None
@@ -54,7 +57,8 @@ def run(settings: Settings, work: Work) -> int:
             await check_schema(db.engine)
             clock = SystemClock()
             svc = Services(settings=settings, clock=clock, db=db, broadcaster=OfflineBroadcaster(),
-                           signer=TokenSigner(settings.secret_key, clock), limiter=RateLimiter(clock))
+                           signer=TokenSigner(settings.secret_key, clock), limiter=RateLimiter(clock),
+                           queue_pushes=True)
             return await work(svc)
         finally:
             await db.close()
@@ -135,8 +139,8 @@ def register_rooms(rooms: argparse._SubParsersAction) -> None:
     slow.add_argument("seconds", type=int)
     slow.add_argument("--minutes", type=int, help="lift it by itself after this long (default: until turned off)")
     slow.add_argument("--reason", choices=REASONS, default="other")
-    slow.set_defaults(func=lambda a, s: run(s, lambda svc: do_set_slow_mode_as_operator(
-        svc.db, svc.clock.now(), a.slug, a.seconds, a.minutes, a.reason)))
+    slow.set_defaults(func=lambda a, s: run(s, lambda svc: do_set_slow_mode(
+        svc, actor=OPERATOR, slug=a.slug, seconds=a.seconds, minutes=a.minutes, reason=a.reason)))
     mods = rooms.add_parser("moderators", help="set who looks after a room: its reports alert them first")
     mods.add_argument("slug")
     mods.add_argument("usernames", nargs="*", metavar="USERNAME", help="active moderators or admins")

@@ -16,7 +16,8 @@ there is no Redis to hold a lease in, or Redis does not answer (each job is idem
 
 In every process, because each acts on what only that process holds in memory:
 - live_config: reloads this process's cached rules and resources, and closes or removes this process's
-  connections of people banned, deactivated or kicked by another process.
+  connections of people banned, deactivated or kicked by another process. It also sends the pushes the
+  command line queued, in whichever process takes them first (server/pushes.py): once per deployment.
 - claim_release: hands back the claims of moderators who went offline from this process; only this
   process saw them go. While it sees every process (Redis up) it also counts as gone, from then on, anyone
   holding claims while connected nowhere: their process died or restarted, and nobody saw them leave.
@@ -31,8 +32,9 @@ from .identity.staff import close_outdated_here
 from .metrics import JOBS_LEADER
 from .moderation.audit_retention import do_purge_audit
 from .moderation.escalation import escalate_unclaimed, release_abandoned_claims, widen_room_first
-from .moderation.live_config import KICKS, ROOMS, STAFF
+from .moderation.live_config import KICKS, PUSHES, ROOMS, STAFF
 from .moderation.people import remove_kicked_here
+from .pushes import run_queued_pushes
 from .rooms.membership import remove_other_band_here
 from .rooms.retention import do_purge_expired
 from .rooms.sessions.lifecycle import run_session_tick
@@ -52,6 +54,8 @@ async def refresh_live_config(svc: Services) -> None:
         await remove_kicked_here(svc)
     if ROOMS in changed:
         await remove_other_band_here(svc)
+    if PUSHES in changed:
+        await run_queued_pushes(svc)
 
 
 @contextlib.asynccontextmanager

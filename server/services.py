@@ -31,6 +31,8 @@ class Services:
     recent: RecentMessages = field(default_factory=RecentMessages)
     moderation: ModerationState = field(default_factory=ModerationState)
     live: LiveConfig = field(default_factory=LiveConfig)
+    # The command line has no sockets: its pushes wait in the database for a server process (pushes.py).
+    queue_pushes: bool = False
     writer: MessageWriter = field(init=False)
     gate: SendGate = field(init=False)
 

@@ -3,10 +3,11 @@
 Every change bumps a counter row (config_versions) in its own transaction. Each process reads the
 counters at most once per `max_age` seconds, on the send path and from a background tick, and reloads
 only what moved, so a change reaches every process within a second without Redis. (Redis pub/sub
-could replace the poll; the counters would still be the truth after a missed message.) Three counters
+could replace the poll; the counters would still be the truth after a missed message.) Four counters
 carry no configuration: `staff` (an account closed or changed), `kicks` (someone removed from a room) and
 `rooms` (a room's age band changed) tell every process to look for connections of its own to close or
-take out of a room (server/jobs.py).
+take out of a room (server/jobs.py); `pushes` tells it the command line queued pushes for connected
+clients (server/pushes.py).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ CRISIS_RESOURCES = "crisis_resources"
 STAFF = "staff"
 KICKS = "kicks"
 ROOMS = "rooms"
+PUSHES = "pushes"
 
 
 class LiveConfig:

@@ -2,8 +2,9 @@
 
 Sends, joins and lists read the room row, so a change applies to the very next event on every
 process; connected clients are told with room:updated (people in the room) and rooms:changed
-(everyone who sees the room's age band, who re-read rooms:list). An archived room takes no new joins or
-messages and is purged by its retention like any other.
+(everyone who sees the room's age band, who re-read rooms:list), within a second when the change was
+made at the command line (server/pushes.py). An archived room takes no new joins or messages and is
+purged by its retention like any other.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ..identity.principal import Principal
 from ..identity.roles import AgeBand, check_age_band
 from ..identity.staff import check_admin
 from ..moderation.live_config import ROOMS
+from ..pushes import push_after_commit, queueable
 from ..services import Services
 from ..storage.admin import ConfigVersionStore
 from ..storage.models import Room
@@ -98,7 +100,13 @@ def snapshot(room: Room) -> dict[str, Any]:
             "archived_at": iso(room.archived_at) if room.archived_at is not None else None}
 
 
-async def _announce(svc: Services, room: Room, bands: set[str], change: str) -> None:
+@queueable("room.changed")
+async def announce_room(svc: Services, *, room_id: str, bands: list[str], change: str) -> None:
+    """The room as it is now, to the people in it; `rooms:changed` to everyone who sees one of `bands`."""
+    async with svc.db.read() as session:
+        room = await session.get(Room, room_id)
+    if room is None:
+        return
     shape = room_shape(room, online=svc.presence.count(room.id), now=svc.clock.now())
     await svc.broadcaster.publish(room_topic(room.id), "room:updated", {
         "room": room.slug, **shape, "archived": room.archived_at is not None})
@@ -124,7 +132,7 @@ async def do_create_room(svc: Services, *, actor: Principal, body: Mapping[str, 
                     age_band=band.value)
         RoomStore(tx.session).add(room)
         record_admin_change(tx, actor, "room.create", f"room:{room.slug}", None, snapshot(room), at=now)
-        tx.after_commit(lambda: _announce(svc, room, {room.age_band}, "created"))
+        await push_after_commit(svc, tx, announce_room, room_id=room.id, bands=[room.age_band], change="created")
     log.info("room_created room=%s band=%s actor=%s", room.slug, room.age_band, actor.user_id)
     return snapshot(room)
 
@@ -146,7 +154,8 @@ async def do_edit_room(svc: Services, *, actor: Principal, slug: str, body: Mapp
         after = snapshot(room)
         if after != before:
             record_admin_change(tx, actor, "room.edit", f"room:{slug}", before, after, at=svc.clock.now())
-            tx.after_commit(lambda: _announce(svc, room, bands | {room.age_band}, "updated"))
+            await push_after_commit(svc, tx, announce_room, room_id=room.id, bands=sorted(bands | {room.age_band}),
+                                    change="updated")
         if room.age_band not in bands:
             # Peers of the old band leave it: here at once, on every other process at its next look.
             await ConfigVersionStore(tx.session).bump(ROOMS)
@@ -163,7 +172,7 @@ async def do_archive_room(svc: Services, *, actor: Principal, slug: str) -> dict
         before = snapshot(room)
         room.archived_at = now
         record_admin_change(tx, actor, "room.archive", f"room:{slug}", before, snapshot(room), at=now)
-        tx.after_commit(lambda: _announce(svc, room, {room.age_band}, "archived"))
+        await push_after_commit(svc, tx, announce_room, room_id=room.id, bands=[room.age_band], change="archived")
     log.info("room_archived room=%s actor=%s", slug, actor.user_id)
     return snapshot(room)
 

@@ -3,7 +3,8 @@ moderators first (moderation/routing.py). Zero or more per room; a room with non
 as it always was. Assigning changes who is alerted first, never who may see or act.
 
 Assignments live in the database, so every process routes by them from the next item on; the moderators
-concerned hear of their rooms at once (`moderator:rooms`, through the broadcaster, on every process).
+concerned hear of their rooms at once (`moderator:rooms`, through the broadcaster, on every process), or
+within a second when the command line made the change (server/pushes.py).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..identity.principal import Principal
 from ..identity.roles import Role, can_moderate
 from ..identity.staff import check_admin
 from ..moderation.routing import moderator_topic
+from ..pushes import push_after_commit, queueable
 from ..services import Services
 from ..storage.admin import StaffStore
 from ..storage.models import User
@@ -64,8 +66,7 @@ async def do_set_room_moderators(svc: Services, *, actor: Principal, slug: str, 
         if before != after:
             record_admin_change(tx, actor, "room.moderators", f"room:{slug}", {"moderators": sorted(before.values())},
                                 {"moderators": sorted(after.values())}, at=now)
-            moved = before.keys() ^ after.keys()
-            tx.after_commit(lambda: _tell(svc, moved))
+            await push_after_commit(svc, tx, tell_moderators, user_ids=sorted(before.keys() ^ after.keys()))
     log.info("room_moderators_set room=%s count=%d actor=%s", slug, len(chosen), actor.user_id)
     return {"room": slug, "moderators": [moderator_shape(user) for user in chosen]}
 
@@ -76,7 +77,8 @@ async def list_my_rooms(svc: Services, user_id: str) -> list[str]:
         return await RoomModeratorStore(session).slugs_of(user_id)
 
 
-async def _tell(svc: Services, user_ids: set[str]) -> None:
+@queueable("room.moderators")
+async def tell_moderators(svc: Services, *, user_ids: list[str]) -> None:
     """Each moderator given or relieved of a room gets their list of rooms again, on every queue page."""
-    for user_id in sorted(user_ids):
+    for user_id in user_ids:
         await svc.broadcaster.publish(moderator_topic(user_id), MOVED, {"rooms": await list_my_rooms(svc, user_id)})

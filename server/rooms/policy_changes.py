@@ -1,19 +1,20 @@
-"""Admins change a room's confidentiality rules and agreement; changes apply to the very next message."""
+"""Admins change a room's confidentiality rules and agreement; changes apply to the very next message, and
+people in the room are told (room:updated), within a second when the command line made the change."""
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Mapping
 
 from ..broadcast import room_topic
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..identity.roles import Role
+from ..pushes import push_after_commit, queueable
 from ..services import Services
-from ..storage.database import Database, Transaction
+from ..storage.database import Transaction
 from ..storage.models import Room
 from .access import check_room
-from .admin_audit import OPERATOR, record_admin_change
+from .admin_audit import record_admin_change
 from .policy import RoomRules
 
 log = logging.getLogger("peerchat.rooms")
@@ -42,18 +43,14 @@ async def do_update_room_rules(svc: Services, *, actor: Principal, slug: str,
     check_admin(actor)
     async with svc.db.transaction() as tx:
         room, rules = await _update_rules(tx, slug, changes, actor, svc.clock.now())
-        tx.after_commit(lambda: svc.broadcaster.publish(room_topic(room.id), "room:updated",
-                                                        {"room": slug, "policy": rules.to_json()}))
+        await push_after_commit(svc, tx, announce_rules, room_id=room.id, slug=slug, policy=rules.to_json())
     log.info("room_rules_changed room=%s actor=%s fields=%s", slug, actor.user_id, ",".join(sorted(changes)))
     return rules
 
 
-async def do_update_room_rules_as_operator(db: Database, slug: str, changes: Mapping[str, Any]) -> RoomRules:
-    """The same change from the command line, by whoever runs the server."""
-    async with db.transaction() as tx:
-        _room, rules = await _update_rules(tx, slug, changes, OPERATOR, time.time())
-    log.info("room_rules_changed room=%s actor=operator fields=%s", slug, ",".join(sorted(changes)))
-    return rules
+@queueable("room.rules")
+async def announce_rules(svc: Services, *, room_id: str, slug: str, policy: dict[str, Any]) -> None:
+    await svc.broadcaster.publish(room_topic(room_id), "room:updated", {"room": slug, "policy": policy})
 
 
 async def do_change_agreement(svc: Services, *, actor: Principal, slug: str, text: object) -> int:

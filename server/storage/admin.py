@@ -1,13 +1,15 @@
 """SQL for administration: the admin audit, watched words with their hits and mutes, crisis resources,
-staff accounts and the live-configuration version counters."""
+staff accounts, the live-configuration version counters and the pushes queued by the command line."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .admin_models import AdminChange, ConfigVersion, CrisisResourceRow, RuleMute, WatchedHit, WatchedWord
+from .admin_models import (AdminChange, ConfigVersion, CrisisResourceRow, QueuedPush, RuleMute, WatchedHit,
+                           WatchedWord)
 from .models import User
 
 
@@ -25,6 +27,21 @@ class ConfigVersionStore:
                                            .values(version=ConfigVersion.version + 1))
         if not found.rowcount:  # type: ignore[attr-defined]
             self.session.add(ConfigVersion(name=name, version=1))
+
+
+class QueuedPushStore:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, name: str, args: dict[str, Any], now: float) -> None:
+        self.session.add(QueuedPush(name=name, args=args, created_at=now))
+
+    async def take_all(self) -> list[tuple[str, dict[str, Any], float]]:
+        """Delete every queued push and return them, oldest first. One statement: of two processes taking
+        at once, the second finds the rows gone, so each push is taken once."""
+        taken = await self.session.execute(delete(QueuedPush).returning(
+            QueuedPush.id, QueuedPush.name, QueuedPush.args, QueuedPush.created_at))
+        return [(row.name, row.args, row.created_at) for row in sorted(taken, key=lambda row: row.id)]
 
 
 class AdminChangeStore:

@@ -261,9 +261,10 @@ async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Page
 
 
 async def test_a_held_message_shows_what_approval_posts_and_a_declined_one_is_explained(pages: Pages) -> None:
-    from server.rooms.policy_changes import do_update_room_rules_as_operator
+    from server.rooms.admin_audit import OPERATOR
+    from server.rooms.policy_changes import do_update_room_rules
 
-    await do_update_room_rules_as_operator(pages.server.services.db, "anxiety", {"contact": "hold"})
+    await do_update_room_rules(pages.server.services, actor=OPERATOR, slug="anxiety", changes={"contact": "hold"})
     mod = await pages.staff("moderator", "mira")
     await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
     ada = await pages.peer("Ada")

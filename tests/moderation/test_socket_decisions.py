@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.rooms.policy_changes import do_update_room_rules_as_operator
+from server.rooms.admin_audit import OPERATOR
+from server.rooms.policy_changes import do_update_room_rules
 from server.storage.models import Message
 from tests.harness import RunningServer
 
@@ -68,7 +69,7 @@ async def test_crisis_message_is_delivered_flagged_and_the_sender_gets_resources
 
 
 async def test_profanity_is_blocked_with_a_notice_where_the_room_says_so(server: RunningServer) -> None:
-    await do_update_room_rules_as_operator(server.services.db, "grief", {"profanity": "block"})
+    await do_update_room_rules(server.services, actor=OPERATOR, slug="grief", changes={"profanity": "block"})
     ada = await server.joined_peer("grief")
     bo = await server.joined_peer("grief")
     reply = await ada.call("message:send", {"room": "grief", "text": "f u c k this", "client_msg_id": "b"})
