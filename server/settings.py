@@ -34,6 +34,12 @@ class RateLimits:
     login_account: RateLimit | None = RateLimit(per_second=5 / 1800, burst=5)
     login_address: RateLimit | None = RateLimit(per_second=20 / 1800, burst=20)
     report: RateLimit | None = RateLimit(per_second=0.1, burst=5)
+    # A message over the send limit that reads as crisis is sent anyway, within this separate bucket (20 a
+    # minute), so someone in crisis writing fast is heard at once and the crisis words can't flood a room.
+    crisis_send: RateLimit | None = RateLimit(per_second=1 / 3, burst=20)
+    # Writes of the one crisis alert per person for crisis messages refused unread (rooms/refused_sends.py):
+    # a flood of them past every other limit costs the database no more than this.
+    crisis_alert: RateLimit | None = RateLimit(per_second=0.1, burst=5)
 
     @classmethod
     def disabled(cls) -> RateLimits:

@@ -36,6 +36,11 @@ def _unstorable(text: str) -> bool:
     return "\x00" in text or _has_lone_surrogate(text)
 
 
+def without_unstorable(text: str) -> str:
+    """`text` less what can't be stored or sent on (lone surrogates, NUL): to read a refused text for crisis."""
+    return _LONE_SURROGATE.sub("", text).replace("\x00", "") if _unstorable(text) else text
+
+
 def unstorable_text(value: Any) -> str | None:
     """Why a decoded JSON value holds text that can't be stored (NOT_UNICODE or NUL_CHARACTER), or None. One
     walk over every payload (the send path runs it per message); the second only to say which it is."""

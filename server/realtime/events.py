@@ -11,10 +11,11 @@ from ..rooms.erasure import do_delete_account, do_delete_message
 from ..rooms.history import HistoryRequest, get_history
 from ..rooms.membership import JoinRequest, do_join_room, do_leave_room
 from ..rooms.messages import SendRequest, do_send_message
+from ..rooms.refused_sends import answer_refused_send
 from ..rooms.typing import do_typing
 from ..services import Services
 from ..settings import RateLimits
-from .payloads import Payload
+from .payloads import Payload, raw_string
 
 SEQ_MAX = 2**31 - 1
 
@@ -31,11 +32,29 @@ Handler = Callable[[Call], Awaitable[dict[str, Any] | None]]
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """An event the gateway or its service refused: its raw arguments, why, and how to run it after all
+    (`go_ahead`: parse and handle, without the rate limit)."""
+
+    svc: Services
+    actor: Principal
+    sid: str
+    args: tuple[Any, ...]
+    error: DomainError
+    go_ahead: Callable[[], Awaitable[dict[str, Any] | None]]
+
+
+OnRefusal = Callable[[Refusal], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class EventSpec:
     handler: Handler
     fields: frozenset[str]
     limit: str | None = None
     ends_connection: bool = False
+    # Has its say on every refusal before the ack: raises the refusal to give, or answers after all.
+    on_refusal: OnRefusal | None = None
 
     def __post_init__(self) -> None:
         assert self.limit is None or self.limit in RateLimits.__dataclass_fields__
@@ -44,11 +63,11 @@ class EventSpec:
 EVENTS: dict[str, EventSpec] = {}
 
 
-def event(name: str, *fields: str, limit: str | None = None,
-          ends_connection: bool = False) -> Callable[[Handler], Handler]:
+def event(name: str, *fields: str, limit: str | None = None, ends_connection: bool = False,
+          on_refusal: OnRefusal | None = None) -> Callable[[Handler], Handler]:
     """Register a handler; `ends_connection` closes the connection right after a successful ack."""
     def register(handler: Handler) -> Handler:
-        EVENTS[name] = EventSpec(handler, frozenset(fields), limit, ends_connection)
+        EVENTS[name] = EventSpec(handler, frozenset(fields), limit, ends_connection, on_refusal)
         return handler
     return register
 
@@ -71,7 +90,15 @@ async def room_leave(call: Call) -> None:
     await do_leave_room(call.svc, actor=call.actor, sid=call.sid, room_slug=call.payload.string("room", max_length=48))
 
 
-@event("message:send", "room", "text", "client_msg_id", "content_warning", limit="send_message")
+async def message_send_refused(refusal: Refusal) -> dict[str, Any] | None:
+    """A refused message is still read for crisis (rooms/refused_sends.py)."""
+    return await answer_refused_send(refusal.svc, actor=refusal.actor, text=raw_string(refusal.args, "text"),
+                                     room_slug=raw_string(refusal.args, "room"), refusal=refusal.error,
+                                     go_ahead=refusal.go_ahead)
+
+
+@event("message:send", "room", "text", "client_msg_id", "content_warning", limit="send_message",
+       on_refusal=message_send_refused)
 async def message_send(call: Call) -> dict[str, Any]:
     p = call.payload
     request = SendRequest(room=p.string("room", max_length=48), text=p.string("text", max_length=8000),

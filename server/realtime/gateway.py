@@ -23,7 +23,7 @@ from . import mod_events  # noqa: F401  (registers the moderation events)
 from . import session_events  # noqa: F401  (registers the session events)
 from . import resume  # noqa: F401  (registers room:resume)
 from .drain import Drain
-from .events import EVENTS, Call, EventSpec
+from .events import EVENTS, Call, EventSpec, Refusal
 from .payloads import Payload
 
 log = logging.getLogger("peerchat.gateway")
@@ -110,9 +110,7 @@ class Gateway(socketio.AsyncNamespace):
                 raise DomainError(ErrorCode.UNAUTHORIZED, "Please sign in again.")
             if spec is None:
                 raise DomainError(ErrorCode.UNKNOWN_EVENT, "That event doesn't exist.")
-            await self._rate_limit(spec, principal)
-            payload = Payload.parse(args, spec.fields)
-            result = await spec.handler(Call(self.svc, principal, sid, payload))
+            result = await self._run(spec, principal, sid, args)
         except DomainError as error:
             return {"ok": False, **error.to_dict()}
         except Exception:
@@ -123,6 +121,19 @@ class Gateway(socketio.AsyncNamespace):
         if spec.ends_connection:
             self._close_after_ack(sid)
         return {"ok": True, **(result or {})}
+
+    async def _run(self, spec: EventSpec, principal: Principal, sid: str,
+                   args: tuple[Any, ...]) -> dict[str, Any] | None:
+        """Rate limit, parse, handle; an event with `on_refusal` has its say on any refusal first."""
+        async def go_ahead() -> dict[str, Any] | None:
+            return await spec.handler(Call(self.svc, principal, sid, Payload.parse(args, spec.fields)))
+        try:
+            await self._rate_limit(spec, principal)
+            return await go_ahead()
+        except DomainError as error:
+            if spec.on_refusal is None:
+                raise
+            return await spec.on_refusal(Refusal(self.svc, principal, sid, args, error, go_ahead))
 
     def _close_after_ack(self, sid: str) -> None:
         """The ack is queued before this task first runs, so the client reads its answer, then the close."""

@@ -37,6 +37,13 @@ def _check_plain(value: Any, depth: int) -> None:
             _check_plain(item, depth + 1)
 
 
+def raw_string(args: tuple[Any, ...], name: str) -> str:
+    """One text field of a payload that may not parse ("" when absent or not text): what a refused event said."""
+    data = args[0] if len(args) == 1 else None
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
 class Payload:
     """Typed access to one event's fields; each getter names the field it refuses."""
 
