@@ -13,6 +13,7 @@ from ..broadcast import user_topic
 from ..clock import iso
 from ..errors import DomainError, ErrorCode
 from ..rooms.admin_audit import record_admin_change
+from ..rooms.moderator_standing import relieve_of_rooms
 from ..services import Services
 from ..storage.admin import StaffStore
 from ..storage.database import Transaction
@@ -97,6 +98,7 @@ async def do_change_role(svc: Services, *, actor: Principal, username: object, r
             await close_everywhere(svc, tx, user.id)
             record_admin_change(tx, actor, "staff.role", f"staff:{user.username}", {"role": before.value},
                                 {"role": new_role.value}, at=svc.clock.now())
+            await relieve_of_rooms(tx, actor, user, svc.clock.now())
     log.info("staff_role_changed user=%s role=%s actor=%s", user.id, new_role.value, actor.user_id)
     return staff_shape(user)
 
@@ -119,6 +121,7 @@ async def do_set_staff_active(svc: Services, *, actor: Principal, username: obje
             user.deactivated_at = None
         record_admin_change(tx, actor, "staff.activate" if active else "staff.deactivate", f"staff:{user.username}",
                             {"active": not active}, {"active": active}, at=svc.clock.now())
+        await relieve_of_rooms(tx, actor, user, svc.clock.now())
     log.info("staff_active_changed user=%s active=%s actor=%s", user.id, active, actor.user_id)
     return staff_shape(user)
 

@@ -16,6 +16,7 @@ from ..identity.principal import Principal
 from ..identity.revocation import revoke_everywhere
 from ..identity.roles import Role, can_grant
 from ..rooms.membership import remove_member
+from ..rooms.moderator_standing import relieve_of_rooms
 from ..services import Services
 from ..storage.admin import ConfigVersionStore
 from ..storage.audit import AuditQuery, AuditStore
@@ -107,6 +108,7 @@ async def do_ban(svc: Services, *, actor: Principal, item_id: str, version: int)
         subject.deactivated_at = svc.clock.now()
         await revoke_everywhere(svc, tx, subject.id, ("banned", "The moderators have closed this account for "
                                                       "breaking the group agreement."))
+        await relieve_of_rooms(tx, actor, subject, svc.clock.now())
         return {"banned": {"user_id": subject.id}}
     return await act_on_item(svc, actor=actor, item_id=item_id, version=version, action="ban", change=ban)
 
@@ -129,4 +131,5 @@ async def do_set_role(svc: Services, *, actor: Principal, user_id: str, role: st
         await revoke_everywhere(svc, tx, target.id, ("role_changed", "Your role has changed. Please sign in again."))
         record(tx.session, actor=actor, action="role.set", target_type="user", target_id=target.id,
                now=svc.clock.now(), old=old_role, new=new_role.value)
+        await relieve_of_rooms(tx, actor, target, svc.clock.now())
     return {"user": {"id": target.id, "pseudonym": target.pseudonym, "role": target.role}}

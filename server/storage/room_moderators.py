@@ -27,10 +27,18 @@ class RoomModeratorStore:
         found = await self.session.execute(query.order_by(User.username))
         return [(rid, user) for rid, user in found.all()]
 
-    async def slugs_of(self, user_id: str) -> list[str]:
-        found = await self.session.execute(select(Room.slug).join(RoomModerator, RoomModerator.room_id == Room.id)
+    async def rooms_of(self, user_id: str) -> list[tuple[str, str]]:
+        """(room id, slug) of each room this person looks after, by slug."""
+        found = await self.session.execute(select(Room.id, Room.slug)
+                                           .join(RoomModerator, RoomModerator.room_id == Room.id)
                                            .where(RoomModerator.user_id == user_id).order_by(Room.slug))
-        return list(found.scalars())
+        return [(room_id, slug) for room_id, slug in found.all()]
+
+    async def slugs_of(self, user_id: str) -> list[str]:
+        return [slug for _room_id, slug in await self.rooms_of(user_id)]
+
+    async def remove_everywhere(self, user_id: str) -> None:
+        await self.session.execute(delete(RoomModerator).where(RoomModerator.user_id == user_id))
 
     @staticmethod
     def room_ids_of(user_id: str) -> Select[str]:

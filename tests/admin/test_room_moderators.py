@@ -87,3 +87,34 @@ def test_the_command_line_assigns_and_clears_a_rooms_moderators(env: Run, tmp_pa
     assert [(actor, target, json.loads(before), json.loads(after)) for actor, target, before, after in audit] == [
         ("operator", "room:grief", {"moderators": []}, {"moderators": ["mia"]}),
         ("operator", "room:grief", {"moderators": ["mia"]}, {"moderators": []})]
+
+
+async def test_a_moderator_who_is_demoted_or_deactivated_looks_after_no_room(server: RunningServer) -> None:
+    """Taken off every room's list in the same change, audited per room as the admin's; neither a promotion
+    nor a reactivation later gives the rooms back."""
+    token = await admin(server)
+    for name in ("mia", "ola", "pat"):
+        await staff_token(server, name, Role.MODERATOR)
+    for slug, names in (("grief", ["mia", "ola", "pat"]), ("anxiety", ["mia", "ola"])):
+        assert (await call(server, "PUT", f"/api/rooms/{slug}/moderators", {"moderators": names}, token))[0] == 200
+    assert (await call(server, "PATCH", "/api/staff/mia", {"role": "facilitator"}, token))[0] == 200
+    assert (await call(server, "POST", "/api/staff/ola/deactivate", None, token))[0] == 200
+
+    async def moderators() -> dict[str, list[str]]:
+        _status, body = await call(server, "GET", "/api/admin/rooms", None, token)
+        return {r["slug"]: [m["username"] for m in r["moderators"]] for r in body["rooms"] if r["moderators"]}
+    assert await moderators() == {"grief": ["pat"]}
+    _status, body = await call(server, "GET", "/api/admin/changes?limit=6", None, token)
+    assert [(c["action"], c["target"], c["before"], c["after"], c["actor"]["name"])
+            for c in reversed(body["changes"])] == [
+        ("staff.role", "staff:mia", {"role": "moderator"}, {"role": "facilitator"}, "root"),
+        ("room.moderators", "room:anxiety", {"moderators": ["mia", "ola"]}, {"moderators": ["ola"]}, "root"),
+        ("room.moderators", "room:grief", {"moderators": ["mia", "ola", "pat"]}, {"moderators": ["ola", "pat"]},
+         "root"),
+        ("staff.deactivate", "staff:ola", {"active": True}, {"active": False}, "root"),
+        ("room.moderators", "room:anxiety", {"moderators": ["ola"]}, {"moderators": []}, "root"),
+        ("room.moderators", "room:grief", {"moderators": ["ola", "pat"]}, {"moderators": ["pat"]}, "root")]
+    assert (await call(server, "PATCH", "/api/staff/mia", {"role": "moderator"}, token))[0] == 200
+    assert (await call(server, "POST", "/api/staff/ola/reactivate", None, token))[0] == 200
+    assert (await call(server, "PATCH", "/api/staff/pat", {"role": "admin"}, token))[0] == 200  # still moderates
+    assert await moderators() == {"grief": ["pat"]}

@@ -9,13 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
+from server.identity.roles import Role
 from server.moderation.escalation import widen_room_first
 from server.rooms.admin_audit import OPERATOR
-from server.rooms.moderators import do_set_room_moderators
+from server.rooms.moderators import do_set_room_moderators, list_my_rooms
 from server.storage.review_models import AuditEntry
 from tests.admin.api import admin, call
 from tests.harness import Client, RunningServer
-from tests.moderation.factories import member, say, staff, until
+from tests.moderation.factories import member, say, staff, staff_token, until
 
 QUIET = 0.3  # how long a moderator who should not be alerted is watched for a stray flag:new
 
@@ -99,6 +100,22 @@ async def test_a_claim_in_time_keeps_the_item_with_the_room_and_tells_everyone_i
     server.clock.advance(3600)
     assert await widen_room_first(server.services) == 0
     assert other.received("flag:new") == []
+
+
+async def test_a_release_by_the_rooms_moderator_hands_the_item_to_everyone_not_back_to_the_room(
+        server: RunningServer) -> None:
+    """Releasing means "I can't take this": a new room-first window would keep it from everyone else for nothing."""
+    own = await staff(server, name="anxietymod")
+    other = await staff(server, name="othermod")
+    await _assign(server, "anxiety", "anxietymod")
+    await _report(server)
+    item = (await own.wait_for("flag:new"))["item"]
+    claimed = (await own.call("mod:claim", {"item_id": item["id"], "version": item["version"]}))["item"]
+    released = await own.call("mod:release", {"item_id": item["id"], "version": claimed["version"]})
+    assert released["ok"] and released["item"]["room_first_until"] is None
+    update = (await other.wait_for("flag:updated", lambda e: e["item"]["status"] == "pending"))["item"]
+    assert update["id"] == item["id"] and update["claimed_by"] is None and update["room_first_until"] is None
+    assert await widen_room_first(server.services) == 0 and await _widen_actions(server) == []
 
 
 async def test_crisis_reaches_every_moderator_at_once_even_in_an_assigned_room(server: RunningServer) -> None:
@@ -234,3 +251,36 @@ async def test_a_flag_in_a_room_that_keeps_no_text_alerts_everyone_at_once_with_
     # The words travel only with this alert: a moderator alerted later could never read them.
     item = (await other.wait_for("flag:new"))["item"]
     assert item["live_text"] == message["text"] and item["room_first_until"] is None
+
+
+async def test_a_moderator_demoted_and_promoted_again_is_not_alerted_first_for_their_old_rooms(
+        server: RunningServer) -> None:
+    """Losing the role (here by mod:set_role) takes them off the room in the same change: promoted again, they
+    are a moderator like any other until an admin gives them rooms again, so everyone is alerted at once."""
+    user_id, token = await staff_token(server, Role.MODERATOR, "anxietymod")
+    other = await staff(server, name="othermod")
+    root = await staff(server, Role.ADMIN, "root", subscribe=False)
+    await _assign(server, "anxiety", "anxietymod")
+    for role in ("peer", "moderator"):
+        assert (await root.call("mod:set_role", {"user_id": user_id, "role": role}))["ok"]
+    again = await server.connect(server.services.signer.issue(user_id, 2))  # each change revoked the tokens
+    assert token and (await again.call("mod:subscribe", {}))["my_rooms"] == []
+    await _report(server)
+    for mod in (again, other):
+        assert (await mod.wait_for("flag:new"))["item"]["room_first_until"] is None
+
+
+async def test_a_banned_moderator_looks_after_no_room(server: RunningServer) -> None:
+    own = await staff(server, name="anxietymod")
+    root_id, token = await staff_token(server, Role.ADMIN, "root")
+    root = await server.connect(token)
+    assert (await root.call("mod:subscribe", {}))["ok"]
+    await _assign(server, "anxiety", "anxietymod", "root")
+    assert (await own.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    message = await say(own, "something unkind")
+    reporter, _ = await member(server)
+    assert (await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"}))["ok"]
+    item = (await root.wait_for("flag:new"))["item"]
+    assert (await root.call("mod:ban", {"item_id": item["id"], "version": item["version"]}))["ok"]
+    assert await list_my_rooms(server.services, item["subject"]["id"]) == []
+    assert await list_my_rooms(server.services, root_id) == ["anxiety"]
