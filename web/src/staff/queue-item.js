@@ -163,8 +163,10 @@ export function queueCard(item, { me, context, error, handlers, yourRoom = false
       item.score > 1 ? h("span", {}, `score ${item.score}`) : null),
     h("p", { class: "claim" }, claimer ? (mine ? "You claimed this" : `Claimed by ${claimer.pseudonym}`) : "Not claimed yet"),
     item.live_text ? h("div", { class: "live-text" },
-      h("p", { class: "meta" }, "What they said. This room keeps no text: you see it in this alert only, and it "
-        + "is gone when you reload."),
+      h("p", { class: "meta" }, item.target.type === "user"
+        ? "What they wrote. It was never posted and is not kept: you see it in this alert only, and it is gone "
+          + "when you reload."
+        : "What they said. This room keeps no text: you see it in this alert only, and it is gone when you reload."),
       h("p", { class: "message-text" }, item.live_text)) : null,
     error ? h("p", { class: "notice notice-error", role: "alert" }, error) : null);
   const buttons = h("div", { class: "queue-actions" });

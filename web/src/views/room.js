@@ -7,6 +7,7 @@ import { MessageLog } from "../chat/log.js";
 import { messageItem, pendingItem } from "../chat/message-item.js";
 import { Outbox, newClientId } from "../chat/outbox.js";
 import { helpAnswer, noticeElement } from "../chat/notices.js";
+import { crisisPanel } from "../crisis.js";
 import { reportDialog } from "../chat/report.js";
 import { membersPanel } from "../chat/members.js";
 import { canControl, sessionPanel } from "../chat/session-panel.js";
@@ -266,7 +267,17 @@ export function roomView(main, app, slug) {
     outbox.push({ clientId, payload: { room: slug, text: body, client_msg_id: clientId, content_warning: contentWarning } });
   }
 
+  // A message refused before it was read that reads as crisis: the answer says a moderator was alerted and
+  // brings the crisis lines; shown once, however often the message waits.
+  function crisisRefusal(entry, error) {
+    if (!error.resources || entry.crisisShown) return;
+    entry.crisisShown = true;
+    notices.append(crisisPanel(error.message, error.resources));
+    announce(error.message, { urgent: true });
+  }
+
   function waiting(entry, error) {
+    crisisRefusal(entry, error);
     const pending = pendingByClientId.get(entry.clientId);
     if (error.code === "slow_mode") slow.wait(error);
     if (!pending) return;
@@ -289,6 +300,7 @@ export function roomView(main, app, slug) {
   function answered(entry, reply) {
     const pending = pendingByClientId.get(entry.clientId);
     if (!reply.ok) {
+      crisisRefusal(entry, reply.error);
       if (pending) {
         pending.status.textContent = `Not sent: ${reply.error.message}`;
         pending.item.classList.add("failed");
