@@ -54,7 +54,8 @@ async def do_set_room_moderators(svc: Services, *, actor: Principal, slug: str, 
         room = await check_room(tx.session, slug)
         chosen: list[User] = []
         for name in names:
-            user = await StaffStore(tx.session).by_username(name)
+            # Locked like a role change locks it: an assignment racing a demotion waits and sees the new role.
+            user = await StaffStore(tx.session).by_username(name, lock=True)
             if user is None or not can_moderate(Role(user.role)) or user.deactivated_at is not None:
                 raise DomainError(ErrorCode.INVALID, f"{name} is not an active moderator or administrator.",
                                   field="moderators")
