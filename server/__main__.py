@@ -138,8 +138,9 @@ def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
         audit = await do_purge_audit(db, SystemClock(), settings.audit_retention_days)
         days = settings.audit_retention_days
         kept = f"older than {days} days" if days else "PEERCHAT_AUDIT_RETENTION_DAYS=0 keeps them for ever"
-        print(f"peerchat: purged {audit.moderation} moderation audit entries and {audit.admin_changes} admin "
-              f"changes ({kept}){'; more remain for the next run' if audit.more else ''}")
+        counts = ", ".join(f"{table}: {count}" for table, count in audit.removed.items())
+        print(f"peerchat: purged {audit.total} audit and activity records ({counts}; {kept})"
+              f"{'; more remain for the next run' if audit.more else ''}")
     asyncio.run(_with_db(settings, run))
     return 0
 

@@ -3,8 +3,8 @@
 Once per deployment, in the process that holds the jobs lease (shared/lease.py); in every process when
 there is no Redis to hold a lease in, or Redis does not answer (each job is idempotent):
 - retention_purge: deletes expired rows of the shared database; one scan is the whole job.
-- audit_retention: deletes audit entries (moderation and admin changes) past PEERCHAT_AUDIT_RETENTION_DAYS,
-  in bounded batches; off when that is 0 (kept for ever).
+- audit_retention: deletes audit entries (moderation and admin changes) and the other records of what people
+  did (storage/aging.py) past PEERCHAT_AUDIT_RETENTION_DAYS, in bounded batches; off when that is 0 (kept for ever).
 - review_escalation: re-alerts every moderator and POSTs the on-call webhook; once per item, not once
   per process.
 - room_routing: alerts every moderator to items only their room's moderators were alerted to, once the

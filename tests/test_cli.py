@@ -94,6 +94,7 @@ def test_purge_runs_the_retention_purge_and_the_audit_retention(env: dict[str, s
     result = _run(env, "purge")
     assert result.returncode == 0, result.stderr
     assert "purged 0 messages" in result.stdout
-    assert "purged 0 moderation audit entries and 0 admin changes (older than 365 days)" in result.stdout
+    assert ("purged 0 audit and activity records (moderation: 0, admin_changes: 0, session_events: 0, mutes: 0, "
+            "rule_mutes: 0, watched_hits: 0; older than 365 days)") in result.stdout
     result = _run({**env, "PEERCHAT_AUDIT_RETENTION_DAYS": "0"}, "purge")
     assert result.returncode == 0 and "PEERCHAT_AUDIT_RETENTION_DAYS=0 keeps them for ever" in result.stdout

@@ -1,5 +1,6 @@
-"""Retention of the audit trails: delete entries of the moderation audit log and of the admin changes older
-than PEERCHAT_AUDIT_RETENTION_DAYS, in bounded batches, and record that the job ran.
+"""Retention of the records of what people did: delete the moderation audit log, the admin changes, the
+facilitation trail of sessions, ended mutes and watched-word hits older than PEERCHAT_AUDIT_RETENTION_DAYS
+(storage/aging.py lists them), in bounded batches, and record that the job ran.
 
 Each batch is its own short transaction (at most BATCH rows, oldest first), so a first run over years of
 rows never holds a long lock or one huge transaction; a run stops after MAX_BATCHES per table and the next
@@ -9,11 +10,10 @@ delete each row once between them. Only rows go: what they describe (a ban, a ro
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..clock import Clock
-from ..storage.admin import AdminChangeStore
-from ..storage.audit import AuditStore
+from ..storage.aging import AGED, AgedRowStore
 from ..storage.database import Database
 from ..storage.jobs import JobStore
 
@@ -28,38 +28,34 @@ MAX_BATCHES = 50
 @dataclass(frozen=True, slots=True)
 class AuditPurgeReport:
     ran_at: float
-    moderation: int
-    admin_changes: int
-    more: bool  # a table still had expired rows when this run's batches ran out
+    removed: dict[str, int] = field(default_factory=dict)  # rows deleted per table of storage/aging.AGED
+    more: bool = False  # a table still had expired rows when this run's batches ran out
 
     @property
     def total(self) -> int:
-        return self.moderation + self.admin_changes
+        return sum(self.removed.values())
 
 
 async def do_purge_audit(db: Database, clock: Clock, retention_days: int, *, batch: int = BATCH,
                          max_batches: int = MAX_BATCHES) -> AuditPurgeReport:
-    """Delete audit entries older than `retention_days` (0 keeps them for ever: nothing is deleted)."""
+    """Delete the records older than `retention_days` (0 keeps them for ever: nothing is deleted)."""
     now = clock.now()
-    stores: dict[str, type[AuditStore] | type[AdminChangeStore]] = {
-        "moderation": AuditStore, "admin_changes": AdminChangeStore}
-    removed = dict.fromkeys(stores, 0)
+    removed = dict.fromkeys(AGED, 0)
     more = False
     if retention_days > 0:
         cutoff = now - retention_days * DAY
-        for table, store in stores.items():
+        for table in AGED:
             for _ in range(max_batches):
                 async with db.transaction() as tx:
-                    count = await store(tx.session).delete_before(cutoff, batch)
+                    count = await AgedRowStore(tx.session).delete_before(table, cutoff, batch)
                 removed[table] += count
                 if count < batch:
                     break
             else:
                 more = True
-    report = AuditPurgeReport(ran_at=now, moderation=removed["moderation"], admin_changes=removed["admin_changes"],
-                              more=more)
+    report = AuditPurgeReport(ran_at=now, removed=removed, more=more)
     async with db.transaction() as tx:
         await JobStore(tx.session).record(JOB_NAME, now, report.total)
-    log.info("audit_retention removed=%d moderation=%d admin_changes=%d more=%s", report.total,
-             report.moderation, report.admin_changes, more)
+    log.info("audit_retention removed=%d %s more=%s", report.total,
+             " ".join(f"{table}={count}" for table, count in removed.items()), more)
     return report

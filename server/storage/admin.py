@@ -57,13 +57,6 @@ class AdminChangeStore:
             query = query.where(AdminChange.id < before_id)
         return list((await self.session.execute(query)).scalars())
 
-    async def delete_before(self, cutoff: float, limit: int) -> int:
-        """Retention: delete up to `limit` changes made before `cutoff`, oldest first."""
-        batch = (select(AdminChange.id).where(AdminChange.created_at < cutoff)
-                 .order_by(AdminChange.created_at).limit(limit))
-        done = await self.session.execute(delete(AdminChange).where(AdminChange.id.in_(batch)))
-        return int(done.rowcount)  # type: ignore[attr-defined]
-
 
 class WatchedWordStore:
     def __init__(self, session: AsyncSession) -> None:

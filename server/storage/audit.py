@@ -1,10 +1,10 @@
-"""SQL for the audit log. Append and read; the only delete is retention's, by age (see delete_before)."""
+"""SQL for the audit log. Append and read; the only delete is retention's, by age (storage/aging.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Sequence
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Message, Room, User
@@ -59,12 +59,6 @@ class AuditStore:
         found = await self.session.execute(
             select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(query.limit))
         return found.scalars().all()
-
-    async def delete_before(self, cutoff: float, limit: int) -> int:
-        """Delete up to `limit` entries written before `cutoff`, oldest first: one bounded batch."""
-        batch = select(AuditEntry.id).where(AuditEntry.at < cutoff).order_by(AuditEntry.at).limit(limit)
-        done = await self.session.execute(delete(AuditEntry).where(AuditEntry.id.in_(batch)))
-        return int(done.rowcount)  # type: ignore[attr-defined]
 
 
 class AuditNames:

@@ -11,12 +11,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from server.moderation.audit_retention import JOB_NAME, do_purge_audit
-from server.storage.admin_models import AdminChange
+from server.storage.admin_models import AdminChange, RuleMute, WatchedHit
 from server.storage.jobs import JobStore
 from server.storage.review_models import AuditEntry
+from server.storage.session_models import SessionEvent
 from tests.admin.api import PASSWORD, call, staff_token
 from tests.harness import RunningServer, ServerFactory
 from tests.processes import redis_url
+from tests.rooms import sessionkit as kit
 
 DAY = 86_400
 
@@ -55,10 +57,10 @@ async def test_old_entries_go_in_bounded_batches_and_each_run_is_recorded(server
     assert await _counts(server) == (6, 4)
 
     first = await do_purge_audit(server.services.db, server.clock, 365, batch=2, max_batches=1)
-    assert (first.moderation, first.admin_changes, first.more) == (2, 2, True)
+    assert (first.removed["moderation"], first.removed["admin_changes"], first.more) == (2, 2, True)
     assert await _counts(server) == (4, 2)
     second = await do_purge_audit(server.services.db, server.clock, 365, batch=2)
-    assert (second.moderation, second.admin_changes, second.more) == (3, 1, False)
+    assert (second.removed["moderation"], second.removed["admin_changes"], second.more) == (3, 1, False)
     assert await _counts(server) == (1, 1)  # the recent read and the recent change stay
     async with server.services.db.read() as session:
         entries = (await session.execute(select(AuditEntry))).scalars().all()
@@ -70,6 +72,36 @@ async def test_old_entries_go_in_bounded_batches_and_each_run_is_recorded(server
     server.clock.advance(3650 * DAY)
     kept = await do_purge_audit(server.services.db, server.clock, 0)
     assert kept.total == 0 and await _counts(server) == (1, 1)  # 0 keeps them for ever
+
+
+async def _activity_rows(server: RunningServer) -> dict[str, int]:
+    async with server.services.db.read() as session:
+        return {model.__tablename__: int((await session.execute(select(func.count()).select_from(model))).scalar_one())
+                for model in (SessionEvent, RuleMute, WatchedHit)}
+
+
+async def test_the_facilitation_trail_ended_mutes_and_watched_word_hits_go_with_the_audit(
+        server: RunningServer) -> None:
+    """Who a facilitator muted or removed (with the reason), who was muted by a rule and who tripped one are records
+    of people like the audit log's: kept as long, then deleted. A mute still in force is never old."""
+    token = await staff_token(server)
+    rule = {"kind": "word", "text": "bozo", "action": "mute", "mute_minutes": 7 * 24 * 60}
+    assert (await call(server, "POST", "/api/watched-words", rule, token))[0] == 201
+    peer = await server.joined_peer()
+    sent = await peer.call("message:send", {"room": "anxiety", "text": "you bozo", "client_msg_id": "m1"})
+    assert sent["ok"] and sent["message"]["status"] == "blocked"
+    await kit.schedule(server, await kit.staff_token(server, "facilitator", "fran"))
+    assert await _activity_rows(server) == {"session_events": 1, "rule_mutes": 1, "watched_hits": 1}
+
+    server.clock.advance(2 * DAY)
+    report = await do_purge_audit(server.services.db, server.clock, 1)
+    assert (report.removed["session_events"], report.removed["watched_hits"], report.removed["rule_mutes"]) == (1, 1, 0)
+    assert await _activity_rows(server) == {"session_events": 0, "rule_mutes": 1, "watched_hits": 0}
+    server.clock.advance(6 * DAY)  # the mute ended a day ago: not yet older than the retention
+    assert (await do_purge_audit(server.services.db, server.clock, 1)).removed["rule_mutes"] == 0
+    server.clock.advance(1 * DAY + 1)
+    assert (await do_purge_audit(server.services.db, server.clock, 1)).removed["rule_mutes"] == 1
+    assert await _activity_rows(server) == {"session_events": 0, "rule_mutes": 0, "watched_hits": 0}
 
 
 def _sample(name: str) -> float:
