@@ -67,5 +67,6 @@ async def run_queued_pushes(svc: Services) -> int:
             log.exception("queued_push_failed name=%s", name)
         else:
             ran += 1
-    log.info("queued_pushes_run taken=%d ran=%d", len(taken), ran)
+    if taken:
+        log.info("queued_pushes_run taken=%d ran=%d", len(taken), ran)
     return ran
