@@ -25,7 +25,7 @@ In every process, because each acts on what only that process holds in memory:
 from __future__ import annotations
 
 import contextlib
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 from .background import always, periodic
 from .identity.staff import close_outdated_here
@@ -44,18 +44,27 @@ from .shared.lease import JobLease
 from .shared.link import RedisLink
 
 
+# What this process does when a counter moved, in this order: a room's peers of another band are out of it
+# before the push telling the room of its change.
+ON_MOVE: tuple[tuple[str, Callable[[Services], Awaitable[object]]], ...] = (
+    (STAFF, close_outdated_here), (KICKS, remove_kicked_here), (ROOMS, remove_other_band_here),
+    (PUSHES, run_queued_pushes))
+
+
 async def refresh_live_config(svc: Services) -> None:
-    """The once-a-second look at the live-config counters, and what this process does when one moved."""
+    """The once-a-second look at the live-config counters, and what this process does when one moved. Work that
+    fails (the database blinked) is tried again at the next look: the counter may not move again for days, and
+    until then a closed account's sockets would stay open here, or the command line's pushes unsent."""
     await svc.live.refresh(svc.db, svc.clock.now())
-    changed = svc.live.take_moved()
-    if STAFF in changed:
-        await close_outdated_here(svc)
-    if KICKS in changed:
-        await remove_kicked_here(svc)
-    if ROOMS in changed:
-        await remove_other_band_here(svc)
-    if PUSHES in changed:
-        await run_queued_pushes(svc)
+    moved = svc.live.take_moved()
+    pending = [name for name, _work in ON_MOVE if name in moved]
+    try:
+        for name, work in ON_MOVE:
+            if name in moved:
+                await work(svc)
+                pending.remove(name)
+    finally:
+        svc.live.put_back(pending)
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from ..storage.admin import ConfigVersionStore, CrisisResourceStore, WatchedWordStore
 from ..storage.admin_models import CrisisResourceRow, WatchedWord
@@ -57,6 +57,10 @@ class LiveConfig:
         """The counters that moved since the last call, whichever look saw them (the send path looks too)."""
         moved, self._moved = self._moved, set()
         return moved
+
+    def put_back(self, names: Iterable[str]) -> None:
+        """Counters whose work failed: the next take_moved returns them again."""
+        self._moved.update(names)
 
     async def refresh(self, db: Database, now: float, *, force: bool = False) -> None:
         """Reload what changed since the last look."""

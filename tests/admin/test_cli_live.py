@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import select
+from prometheus_client import REGISTRY
+from sqlalchemy import select, text
 
 from server.identity.roles import Role
 from server.jobs import refresh_live_config
@@ -12,6 +13,7 @@ from server.storage.admin_models import QueuedPush
 from tests.admin.api import admin, call, staff_token
 from tests.admin.cli import peerchat
 from tests.harness import Client, RunningServer
+from tests.processes import eventually
 
 
 async def _command(server: RunningServer, database_url: str, *args: str) -> None:
@@ -94,3 +96,33 @@ async def test_a_push_no_server_took_within_a_minute_is_dropped(server: RunningS
     assert not ada.received("room:updated")
     listed = (await ada.call("rooms:list"))["rooms"]
     assert [room["name"] for room in listed if room["slug"] == "anxiety"] == ["Worry"]
+
+
+def _live_config_failures() -> float:
+    return REGISTRY.get_sample_value("peerchat_job_failures_total", {"job": "live_config"}) or 0.0
+
+
+async def _rename_table(server: RunningServer, name: str, to: str) -> None:
+    async with server.services.db.transaction() as tx:
+        await tx.session.execute(text(f"ALTER TABLE {name} RENAME TO {to}"))
+
+
+async def test_a_queued_push_whose_look_failed_is_sent_at_the_next_look(server: RunningServer,
+                                                                        database_url: str) -> None:
+    """The look that saw the counter move could not take the pushes (the table was unreadable for a moment):
+    the next look sends them, instead of leaving them until the counter moves again, maybe days later."""
+    ada = await server.joined_peer("anxiety")
+    done = await peerchat(database_url, "rooms", "policy", "anxiety", "retention_days=3")
+    assert done.returncode == 0, done.stderr
+    failures = _live_config_failures()
+    await _rename_table(server, "queued_pushes", "queued_pushes_away")
+    try:
+        server.clock.advance(1.0)
+
+        async def failed() -> bool:
+            return _live_config_failures() > failures
+        await eventually(failed, timeout=5)
+    finally:
+        await _rename_table(server, "queued_pushes_away", "queued_pushes")
+    rules = await _once(server, ada, "room:updated", lambda d: "policy" in d)
+    assert rules["policy"]["retention_days"] == 3
