@@ -8,6 +8,7 @@ from .clock import Clock
 from .identity.online import OnlineUsers
 from .identity.tokens import TokenSigner
 from .moderation.live_config import LiveConfig
+from .moderation.open_crisis import OpenCrisisHints
 from .moderation.ratelimit import RateLimiter
 from .moderation.state import ModerationState
 from .rooms.presence import Presence
@@ -31,6 +32,7 @@ class Services:
     recent: RecentMessages = field(default_factory=RecentMessages)
     moderation: ModerationState = field(default_factory=ModerationState)
     live: LiveConfig = field(default_factory=LiveConfig)
+    open_crisis: OpenCrisisHints = field(default_factory=OpenCrisisHints)
     # The command line has no sockets: its pushes wait in the database for a server process (pushes.py).
     queue_pushes: bool = False
     writer: MessageWriter = field(init=False)

@@ -40,6 +40,9 @@ class RateLimits:
     # Writes of the one crisis alert per person for crisis messages refused unread (rooms/refused_sends.py):
     # a flood of them past every other limit costs the database no more than this.
     crisis_alert: RateLimit | None = RateLimit(per_second=0.1, burst=5)
+    # Refused texts read for crisis, per connection: past it, the texts of someone whose crisis item is open
+    # already go unread (a flood can't buy a reading per frame); everyone else's are still read.
+    crisis_read: RateLimit | None = RateLimit(per_second=1.0, burst=30)
 
     @classmethod
     def disabled(cls) -> RateLimits:

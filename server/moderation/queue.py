@@ -78,7 +78,8 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     added = await store.add_signal({"item_id": item.id, "source": signal.source, "reporter_id": signal.reporter_id,
                                     "reason": signal.reason, "created_at": now})
     fresh = created or item.status == "resolved"
-    if not (added or fresh or signal.source == "help"):
+    # Help asked again, and new words that only the alert carries, are news without a new signal.
+    if not (added or fresh or signal.source == "help" or signal.live_text is not None):
         return False
     if item.status == "resolved":
         _reopen(item, now)

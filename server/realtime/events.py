@@ -92,7 +92,8 @@ async def room_leave(call: Call) -> None:
 
 async def message_send_refused(refusal: Refusal) -> dict[str, Any] | None:
     """A refused message is still read for crisis (rooms/refused_sends.py)."""
-    return await answer_refused_send(refusal.svc, actor=refusal.actor, text=raw_string(refusal.args, "text"),
+    return await answer_refused_send(refusal.svc, actor=refusal.actor, sid=refusal.sid,
+                                     text=raw_string(refusal.args, "text"),
                                      room_slug=raw_string(refusal.args, "room"), refusal=refusal.error,
                                      go_ahead=refusal.go_ahead)
 

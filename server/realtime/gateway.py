@@ -124,16 +124,28 @@ class Gateway(socketio.AsyncNamespace):
 
     async def _run(self, spec: EventSpec, principal: Principal, sid: str,
                    args: tuple[Any, ...]) -> dict[str, Any] | None:
-        """Rate limit, parse, handle; an event with `on_refusal` has its say on any refusal first."""
+        """Rate limit, parse, handle; an event with `on_refusal` has its say on any refusal first, so the rate
+        limit's metric counts only what stayed refused (a crisis message sent anyway over it is not)."""
         async def go_ahead() -> dict[str, Any] | None:
             return await spec.handler(Call(self.svc, principal, sid, Payload.parse(args, spec.fields)))
+
+        async def refused(error: DomainError) -> dict[str, Any] | None:
+            if spec.on_refusal is None:
+                raise error
+            return await spec.on_refusal(Refusal(self.svc, principal, sid, args, error, go_ahead))
         try:
             await self._rate_limit(spec, principal)
+        except DomainError as limited:
+            try:
+                return await refused(limited)
+            except DomainError as final:
+                if final.code is ErrorCode.RATE_LIMITED:
+                    metrics.RATE_LIMITED.labels(action=spec.limit).inc()
+                raise
+        try:
             return await go_ahead()
         except DomainError as error:
-            if spec.on_refusal is None:
-                raise
-            return await spec.on_refusal(Refusal(self.svc, principal, sid, args, error, go_ahead))
+            return await refused(error)
 
     def _close_after_ack(self, sid: str) -> None:
         """The ack is queued before this task first runs, so the client reads its answer, then the close."""
@@ -145,8 +157,4 @@ class Gateway(socketio.AsyncNamespace):
         if spec.limit is None:
             return
         limit = getattr(self.svc.settings.rate_limits, spec.limit)
-        try:
-            await self.svc.limiter.take(spec.limit, principal.user_id, limit)
-        except DomainError:
-            metrics.RATE_LIMITED.labels(action=spec.limit).inc()
-            raise
+        await self.svc.limiter.take(spec.limit, principal.user_id, limit)

@@ -12,7 +12,7 @@ from typing import Any, Awaitable, Callable
 
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
-from ..moderation.unseen_crisis import crisis_reading, do_alert_unseen_crisis
+from ..moderation.unseen_crisis import crisis_reading, do_alert_unseen_crisis, worth_reading
 from ..services import Services
 
 log = logging.getLogger("peerchat.rooms")
@@ -22,12 +22,15 @@ UNREAD = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.INVALID_PAYLOAD, ErrorCode
 GoAhead = Callable[[], Awaitable[dict[str, Any] | None]]
 
 
-async def answer_refused_send(svc: Services, *, actor: Principal, text: str, room_slug: str, refusal: DomainError,
-                              go_ahead: GoAhead) -> dict[str, Any] | None:
-    """Raise the refusal unchanged unless the text reads as crisis. Over the send limit, a crisis message is
-    sent anyway (`go_ahead`: the normal path, which flags or holds it) within the crisis_send bucket; past
-    that, or refused for any reason above, it stays refused, and the moderators are alerted."""
-    verdict = crisis_reading(text, actor.locale) if text and refusal.code in UNREAD else None
+async def answer_refused_send(svc: Services, *, actor: Principal, sid: str, text: str, room_slug: str,
+                              refusal: DomainError, go_ahead: GoAhead) -> dict[str, Any] | None:
+    """Raise the refusal unchanged unless the text reads as crisis (or goes unread: worth_reading). Over the
+    send limit, a crisis message is sent anyway (`go_ahead`: the normal path, which flags or holds it) within
+    the crisis_send bucket; past that, or refused for any reason above, it stays refused, and the moderators
+    are alerted."""
+    if not text or refusal.code not in UNREAD or not await worth_reading(svc, actor=actor, sid=sid):
+        raise refusal
+    verdict = crisis_reading(text, actor.locale, svc.settings.max_message_chars)
     if verdict is None:
         raise refusal
     if refusal.code is ErrorCode.RATE_LIMITED:

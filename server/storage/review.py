@@ -55,6 +55,13 @@ class ReviewStore:
             ReviewItem.target_type == target_type, ReviewItem.target_id == target_id).with_for_update())
         return found.scalar_one()
 
+    async def is_open(self, target_type: str, target_id: str, kind: str) -> bool:
+        """Whether the target's item is open and of this kind: one indexed read, no lock."""
+        found = await self.session.execute(select(ReviewItem.id).where(
+            ReviewItem.target_type == target_type, ReviewItem.target_id == target_id,
+            ReviewItem.status.in_(OPEN), ReviewItem.kind == kind))
+        return found.first() is not None
+
     async def lock(self, item_id: str) -> ReviewItem | None:
         """The item, row-locked until commit so two moderators' actions serialise on it."""
         found = await self.session.execute(select(ReviewItem).where(ReviewItem.id == item_id).with_for_update())

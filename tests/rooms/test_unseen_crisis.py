@@ -19,6 +19,9 @@ from tests.rooms.test_refused_crisis import CRISIS
 ALERT_WITHIN = 1.0  # seconds: the product promises moderators see crisis language within a second
 SLOW = RateLimits.only(send_message=RateLimit(per_second=0.01, burst=2), crisis_send=RateLimit(0.01, 2))
 LIMITED = "You're going a little fast. Please wait a moment."
+JOIN_FIRST = "Join the room first."
+FOLLOW_UP = "I have the pills here and I am taking them all tonight"
+FILLER = ("the weather was grey again and the bus was late " * 320)[:15000]
 NOT_POSTED = "Your message wasn't posted, but it sounds like you may be going through something very hard."
 
 
@@ -50,6 +53,22 @@ async def _open_items_about(mod: Client, user_id: str) -> list[dict[str, Any]]:
     queue = await mod.call("mod:queue", {})
     assert queue["ok"], queue
     return [item for item in queue["items"] if item["subject"]["id"] == user_id]
+
+
+async def _resolve_about(mod: Client, user_id: str) -> dict[str, Any]:
+    """Resolve the person's own open item, as a moderator who has spoken with them would."""
+    [item] = [i for i in await _open_items_about(mod, user_id) if i["target"]["type"] == "user"]
+    reply = await mod.call("mod:resolve", {"item_id": item["id"], "version": item["version"],
+                                           "outcome": "no_action", "note": ""})
+    assert reply["ok"], reply
+    return dict(reply["item"])
+
+
+async def _rate_limited_sends(server: RunningServer) -> float:
+    status, body, _ = await server.get("/metrics")
+    assert status == 200
+    prefix = 'peerchat_rate_limited_total{action="send_message"} '
+    return next((float(line[len(prefix):]) for line in body.splitlines() if line.startswith(prefix)), 0.0)
 
 
 async def test_a_crisis_over_the_send_limit_is_sent_and_alerts_at_once(make_server: ServerFactory) -> None:
@@ -146,3 +165,102 @@ async def test_crisis_in_a_payload_refused_before_reading_still_alerts(server: R
     item = await _person_alert(mod, peer_id)
     assert item["room"] == "anxiety", "they are in the room they wrote to"
     assert item["live_text"].startswith(CRISIS) and len(item["live_text"]) <= 2000
+
+
+async def test_follow_up_crisis_words_refresh_the_open_items_alert_as_often_as_the_cap_allows(
+        make_server: ServerFactory) -> None:
+    server = await make_server(rate_limits=RateLimits.only(crisis_alert=RateLimit(0.01, 2)))
+    mod = await staff(server)
+    peer, peer_id = await member(server, room="grief")
+    _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
+    first = await _person_alert(mod, peer_id)
+
+    _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
+    update = await mod.wait_for("flag:updated", lambda e: e["item"]["id"] == first["id"], timeout=ALERT_WITHIN)
+    assert update["item"]["live_text"] == FOLLOW_UP, "the moderator sees they are still writing, and what"
+    assert update["item"]["version"] > first["version"] and update["item"]["status"] == "pending"
+    _refused_in_crisis(await _send(peer, CRISIS + " again"), "not_member", JOIN_FIRST)  # the cap is used up
+
+    [item] = [i for i in await _open_items_about(mod, peer_id) if i["target"]["type"] == "user"]
+    assert item["score"] == 1 and "live_text" not in item, "still one item, and its words are never stored"
+    await _resolve_about(mod, peer_id)
+    await mod.wait_for("flag:updated", lambda e: e["item"]["status"] == "resolved")
+    refreshes = [e["item"]["live_text"] for e in mod.received("flag:updated") if "live_text" in e["item"]]
+    assert refreshes == [FOLLOW_UP], "refreshed within crisis_alert, not once per message"
+    assert len([e for e in mod.received("flag:new") if e["item"]["id"] == first["id"]]) == 1
+
+
+async def test_a_crisis_past_the_alert_cap_reopens_an_item_resolved_meanwhile(make_server: ServerFactory) -> None:
+    server = await make_server(rate_limits=RateLimits.only(crisis_alert=RateLimit(0.01, 1)))
+    mod = await staff(server)
+    peer, peer_id = await member(server, room="grief")
+    _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
+    first = await _person_alert(mod, peer_id)
+    await _resolve_about(mod, peer_id)
+
+    _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
+    again = await mod.wait_for("flag:new", lambda e: e["item"].get("live_text") == FOLLOW_UP, timeout=ALERT_WITHIN)
+    assert again["item"]["id"] == first["id"] and again["item"]["status"] == "pending", \
+        "told 'alerted' while the cap is used up: the resolved item is raised again, so that is true"
+    [item] = [i for i in await _open_items_about(mod, peer_id) if i["target"]["type"] == "user"]
+    assert item["kind"] == "crisis"
+
+
+async def test_past_the_reading_budget_only_someone_whose_crisis_item_is_open_goes_unread(
+        make_server: ServerFactory) -> None:
+    server = await make_server(rate_limits=RateLimits.only(crisis_read=RateLimit(0.01, 2)))
+    mod = await staff(server)
+    peer, peer_id = await member(server, room="grief")
+    _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
+    first = await _person_alert(mod, peer_id)
+    _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
+    unread = await _send(peer, CRISIS)
+    assert unread == {"ok": False, "error": {"code": "not_member", "message": JOIN_FIRST}}, \
+        "past this connection's budget, with the item open, the text is not read again"
+
+    await _resolve_about(mod, peer_id)
+    _refused_in_crisis(await _send(peer, CRISIS + " now"), "not_member", JOIN_FIRST)
+    again = await mod.wait_for("flag:new", lambda e: e["item"].get("live_text") == CRISIS + " now",
+                               timeout=ALERT_WITHIN)
+    assert again["item"]["id"] == first["id"], "once it is resolved, the next text is read and raises it again"
+
+    other, other_id = await member(server, room="grief")
+    for _ in range(2):
+        assert (await _send(other, "hello anxiety room"))["error"]["code"] == "not_member"
+    _refused_in_crisis(await _send(other, CRISIS), "not_member", JOIN_FIRST)
+    await _person_alert(mod, other_id)  # past the budget, but without an open item: read as ever
+
+
+async def test_a_refused_text_is_read_up_to_a_messages_length_and_its_end(server: RunningServer) -> None:
+    mod = await staff(server)
+    peer, peer_id = await member(server)
+    too_long = (await _send(peer, FILLER))["error"]
+    assert too_long["code"] == "invalid_payload" and "alerted" not in too_long
+    buried = FILLER[:3000] + " " + CRISIS + " " + FILLER[:11000]
+    assert (await _send(peer, buried))["error"] == too_long, "past a message's length, the middle is not read"
+    posted = await _send(peer, CRISIS)
+    await mod.wait_for("flag:new", lambda e: e["item"]["target"]["id"] == posted["message"]["id"], timeout=ALERT_WITHIN)
+    assert not [e for e in mod.received("flag:new") if e["item"]["target"]["id"] == peer_id], "nobody was alerted"
+
+    for text, ending in ((" " * 9000 + CRISIS, CRISIS), (CRISIS + " " + FILLER, FILLER[-40:]),
+                         (FILLER + " " + CRISIS, CRISIS)):
+        peer, peer_id = await member(server)
+        _refused_in_crisis(await _send(peer, text), "invalid_payload", too_long["message"])
+        item = await _person_alert(mod, peer_id)
+        assert len(item["live_text"]) <= 2000 and item["live_text"].endswith(ending), \
+            "a text a message could be is read whole (trimmed); a longer one, its beginning and its end (kept)"
+
+
+async def test_a_crisis_message_sent_over_the_limit_is_not_counted_as_rate_limited(make_server: ServerFactory) -> None:
+    server = await make_server(rate_limits=SLOW)
+    peer, _ = await member(server)
+    for text in ("one", "two"):
+        assert (await _send(peer, text))["ok"]
+    before = await _rate_limited_sends(server)
+    assert (await _send(peer, CRISIS))["ok"], "sent anyway, from the crisis_send bucket"
+    assert await _rate_limited_sends(server) == before
+    assert (await _send(peer, "three"))["error"]["code"] == "rate_limited"
+    assert await _rate_limited_sends(server) == before + 1
+    assert (await _send(peer, CRISIS))["ok"]
+    assert (await _send(peer, CRISIS))["error"]["code"] == "rate_limited", "past the crisis bucket too"
+    assert await _rate_limited_sends(server) == before + 2
