@@ -86,8 +86,9 @@ async def test_a_rule_break_flag_is_routed_like_a_report(server: RunningServer) 
     await _quiet(other)
 
 
-async def test_a_claim_in_time_keeps_the_item_with_the_room_and_tells_everyone_it_is_taken(
-        server: RunningServer) -> None:
+async def _claimed_by_the_rooms_moderator(server: RunningServer) -> tuple[Client, Client, dict[str, Any]]:
+    """A report in a room with its own moderator, who claims it in time: (their client, another moderator's,
+    the claimed item)."""
     own = await staff(server, name="anxietymod")
     other = await staff(server, name="othermod")
     await _assign(server, "anxiety", "anxietymod")
@@ -95,6 +96,12 @@ async def test_a_claim_in_time_keeps_the_item_with_the_room_and_tells_everyone_i
     item = (await own.wait_for("flag:new"))["item"]
     claimed = await own.call("mod:claim", {"item_id": item["id"], "version": item["version"]})
     assert claimed["ok"] and claimed["item"]["room_first_until"] is None
+    return own, other, claimed["item"]
+
+
+async def test_a_claim_in_time_keeps_the_item_with_the_room_and_tells_everyone_it_is_taken(
+        server: RunningServer) -> None:
+    _own, other, _claimed = await _claimed_by_the_rooms_moderator(server)
     update = (await other.wait_for("flag:updated"))["item"]
     assert update["status"] == "claimed" and update["claimed_by"]["pseudonym"]
     server.clock.advance(3600)
@@ -105,16 +112,11 @@ async def test_a_claim_in_time_keeps_the_item_with_the_room_and_tells_everyone_i
 async def test_a_release_by_the_rooms_moderator_hands_the_item_to_everyone_not_back_to_the_room(
         server: RunningServer) -> None:
     """Releasing means "I can't take this": a new room-first window would keep it from everyone else for nothing."""
-    own = await staff(server, name="anxietymod")
-    other = await staff(server, name="othermod")
-    await _assign(server, "anxiety", "anxietymod")
-    await _report(server)
-    item = (await own.wait_for("flag:new"))["item"]
-    claimed = (await own.call("mod:claim", {"item_id": item["id"], "version": item["version"]}))["item"]
-    released = await own.call("mod:release", {"item_id": item["id"], "version": claimed["version"]})
+    own, other, claimed = await _claimed_by_the_rooms_moderator(server)
+    released = await own.call("mod:release", {"item_id": claimed["id"], "version": claimed["version"]})
     assert released["ok"] and released["item"]["room_first_until"] is None
     update = (await other.wait_for("flag:updated", lambda e: e["item"]["status"] == "pending"))["item"]
-    assert update["id"] == item["id"] and update["claimed_by"] is None and update["room_first_until"] is None
+    assert update["id"] == claimed["id"] and update["claimed_by"] is None and update["room_first_until"] is None
     assert await widen_room_first(server.services) == 0 and await _widen_actions(server) == []
 
 
