@@ -51,10 +51,16 @@ async def browser(chromium_path: Path) -> AsyncIterator[Browser]:
 
 
 @pytest.fixture
-async def live(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[RunningServer]:
+def live_settings() -> dict[str, Any]:
+    """Settings the page's server starts with besides the tests' own: a test file overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+async def live(sqlite_template: Path, tmp_path: Path, live_settings: dict[str, Any]) -> AsyncIterator[RunningServer]:
     path = tmp_path / "browser.sqlite3"
     shutil.copy(sqlite_template, path)
-    server = await start_server(f"sqlite+aiosqlite:///{path}", own_origin=True)
+    server = await start_server(f"sqlite+aiosqlite:///{path}", own_origin=True, **live_settings)
     yield server
     await server.stop()
 
