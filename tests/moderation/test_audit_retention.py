@@ -11,12 +11,14 @@ from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 
 from server.moderation.audit_retention import JOB_NAME, do_purge_audit
+from server.moderation.people import MAX_MUTE_MINUTES
 from server.storage.admin_models import AdminChange, RuleMute, WatchedHit
 from server.storage.jobs import JobStore
-from server.storage.review_models import AuditEntry
+from server.storage.review_models import AuditEntry, Mute
 from server.storage.session_models import SessionEvent
 from tests.admin.api import PASSWORD, call, staff_token
 from tests.harness import RunningServer, ServerFactory
+from tests.moderation.factories import member, say, staff
 from tests.processes import redis_url
 from tests.rooms import sessionkit as kit
 
@@ -77,7 +79,18 @@ async def test_old_entries_go_in_bounded_batches_and_each_run_is_recorded(server
 async def _activity_rows(server: RunningServer) -> dict[str, int]:
     async with server.services.db.read() as session:
         return {model.__tablename__: int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-                for model in (SessionEvent, RuleMute, WatchedHit)}
+                for model in (SessionEvent, Mute, RuleMute, WatchedHit)}
+
+
+async def _muted_by_a_moderator(server: RunningServer, peer_id: str, message: dict[str, object]) -> None:
+    """Another peer reports `message`; a moderator mutes its author in the room for as long as a mute lasts."""
+    mod = await staff(server)
+    reporter, _ = await member(server)
+    assert (await reporter.call("message:report", {"message_id": message["id"], "reason": "harassment"}))["ok"]
+    item = (await mod.wait_for("flag:new", lambda e: e["item"]["subject"]["id"] == peer_id))["item"]
+    muted = await mod.call("mod:mute", {"item_id": item["id"], "version": item["version"],
+                                        "minutes": MAX_MUTE_MINUTES})
+    assert muted["ok"], muted
 
 
 async def test_the_facilitation_trail_ended_mutes_and_watched_word_hits_go_with_the_audit(
@@ -85,23 +98,28 @@ async def test_the_facilitation_trail_ended_mutes_and_watched_word_hits_go_with_
     """Who a facilitator muted or removed (with the reason), who was muted by a rule and who tripped one are records
     of people like the audit log's: kept as long, then deleted. A mute still in force is never old."""
     token = await staff_token(server)
-    rule = {"kind": "word", "text": "bozo", "action": "mute", "mute_minutes": 7 * 24 * 60}
+    rule = {"kind": "word", "text": "bozo", "action": "mute", "mute_minutes": MAX_MUTE_MINUTES}
     assert (await call(server, "POST", "/api/watched-words", rule, token))[0] == 201
-    peer = await server.joined_peer()
+    peer, peer_id = await member(server)
+    unkind = await say(peer, "something unkind")
     sent = await peer.call("message:send", {"room": "anxiety", "text": "you bozo", "client_msg_id": "m1"})
     assert sent["ok"] and sent["message"]["status"] == "blocked"
+    await _muted_by_a_moderator(server, peer_id, unkind)
     await kit.schedule(server, await kit.staff_token(server, "facilitator", "fran"))
-    assert await _activity_rows(server) == {"session_events": 1, "rule_mutes": 1, "watched_hits": 1}
+    assert await _activity_rows(server) == {"session_events": 1, "mutes": 1, "rule_mutes": 1, "watched_hits": 1}
 
     server.clock.advance(2 * DAY)
     report = await do_purge_audit(server.services.db, server.clock, 1)
-    assert (report.removed["session_events"], report.removed["watched_hits"], report.removed["rule_mutes"]) == (1, 1, 0)
-    assert await _activity_rows(server) == {"session_events": 0, "rule_mutes": 1, "watched_hits": 0}
-    server.clock.advance(6 * DAY)  # the mute ended a day ago: not yet older than the retention
-    assert (await do_purge_audit(server.services.db, server.clock, 1)).removed["rule_mutes"] == 0
+    assert {table: report.removed[table] for table in ("session_events", "watched_hits", "mutes", "rule_mutes")} == {
+        "session_events": 1, "watched_hits": 1, "mutes": 0, "rule_mutes": 0}
+    assert await _activity_rows(server) == {"session_events": 0, "mutes": 1, "rule_mutes": 1, "watched_hits": 0}
+    server.clock.advance(6 * DAY)  # the mutes ended a day ago: not yet older than the retention
+    ended = await do_purge_audit(server.services.db, server.clock, 1)
+    assert (ended.removed["mutes"], ended.removed["rule_mutes"]) == (0, 0)
     server.clock.advance(1 * DAY + 1)
-    assert (await do_purge_audit(server.services.db, server.clock, 1)).removed["rule_mutes"] == 1
-    assert await _activity_rows(server) == {"session_events": 0, "rule_mutes": 0, "watched_hits": 0}
+    old = await do_purge_audit(server.services.db, server.clock, 1)
+    assert (old.removed["mutes"], old.removed["rule_mutes"]) == (1, 1)
+    assert await _activity_rows(server) == {"session_events": 0, "mutes": 0, "rule_mutes": 0, "watched_hits": 0}
 
 
 def _sample(name: str) -> float:
