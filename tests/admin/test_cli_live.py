@@ -2,6 +2,7 @@
 server's clock, as the same event the API pushes, and once."""
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Callable
 
 from prometheus_client import REGISTRY
@@ -12,7 +13,7 @@ from server.jobs import refresh_live_config
 from server.storage.admin_models import QueuedPush
 from tests.admin.api import admin, call, staff_token
 from tests.admin.cli import peerchat
-from tests.harness import Client, RunningServer
+from tests.harness import Client, RunningServer, ServerFactory
 from tests.processes import eventually
 
 
@@ -126,3 +127,26 @@ async def test_a_queued_push_whose_look_failed_is_sent_at_the_next_look(server: 
         await _rename_table(server, "queued_pushes_away", "queued_pushes")
     rules = await _once(server, ada, "room:updated", lambda d: "policy" in d)
     assert rules["policy"]["retention_days"] == 3
+
+
+async def test_two_servers_looking_at_once_take_a_queued_push_once(make_server: ServerFactory,
+                                                                   database_url: str) -> None:
+    """Without Redis a server's push reaches only its own clients, so theirs together count the servers that took
+    it: one, though both look at the same moment (one DELETE takes it; the other finds it gone)."""
+    servers = [await make_server(), await make_server()]
+    clients = [await server.joined_peer("anxiety") for server in servers]
+    done = await peerchat(database_url, "rooms", "policy", "anxiety", "retention_days=3")
+    assert done.returncode == 0, done.stderr
+    for server in servers:
+        server.clock.advance(1.0)
+    await asyncio.gather(*(refresh_live_config(server.services) for server in servers))
+
+    def received() -> int:
+        return sum(len([d for d in client.received("room:updated") if "policy" in d]) for client in clients)
+
+    async def arrived() -> bool:
+        return received() > 0
+    await eventually(arrived, timeout=5)
+    for client in clients:  # each connection is ordered: a push sent before this answer arrived before it
+        assert (await client.call("rooms:list"))["ok"]
+    assert received() == 1
