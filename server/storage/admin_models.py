@@ -47,7 +47,7 @@ class WatchedHit(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     rule_id: Mapped[str] = mapped_column(String(32))
-    created_at: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[float] = mapped_column(Float, index=True)  # audit retention deletes by it
 
 
 class RuleMute(Base):
@@ -60,7 +60,7 @@ class RuleMute(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     room_id: Mapped[str] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
     rule_id: Mapped[str] = mapped_column(String(32))
-    until: Mapped[float] = mapped_column(Float)
+    until: Mapped[float] = mapped_column(Float, index=True)  # audit retention deletes ended mutes by it
     created_at: Mapped[float] = mapped_column(Float)
 
 

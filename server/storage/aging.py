@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Delete, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -31,13 +31,19 @@ AGED: dict[str, tuple[Column, Column]] = {
 }
 
 
+def batch_delete(name: str, cutoff: float, limit: int) -> Delete:
+    """Up to `limit` rows of table `name` (a key of AGED) older than `cutoff`, oldest first: found through
+    the index on their time (migration 0012), so a batch reads its own rows, never the whole table."""
+    key, at = AGED[name]
+    batch = select(key).where(at < cutoff).order_by(at).limit(limit)
+    return delete(key.class_).where(key.in_(batch))
+
+
 class AgedRowStore:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def delete_before(self, name: str, cutoff: float, limit: int) -> int:
-        """Delete up to `limit` rows of table `name` (a key of AGED) older than `cutoff`, oldest first."""
-        key, at = AGED[name]
-        batch = select(key).where(at < cutoff).order_by(at).limit(limit)
-        done = await self.session.execute(delete(key.class_).where(key.in_(batch)))
+        """Delete one batch_delete batch; returns how many rows went."""
+        done = await self.session.execute(batch_delete(name, cutoff, limit))
         return int(done.rowcount)  # type: ignore[attr-defined]

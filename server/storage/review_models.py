@@ -87,7 +87,7 @@ class Mute(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     room_id: Mapped[str | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
-    until: Mapped[float] = mapped_column(Float)
+    until: Mapped[float] = mapped_column(Float, index=True)  # audit retention deletes ended mutes by it
     created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[float] = mapped_column(Float)
 

@@ -76,7 +76,7 @@ class SessionEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target_id: Mapped[str | None] = mapped_column(ID)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[float] = mapped_column(Float, index=True)  # audit retention deletes by it
 
 
 class SessionFeedback(Base):
