@@ -130,19 +130,17 @@ async def _room_policy(settings: Settings, slug: str) -> RoomPolicy:
 
 
 def cmd_purge(_args: argparse.Namespace, settings: Settings) -> int:
-    async def run(db: Database) -> None:
-        await check_schema(db.engine)
-        report = await do_purge_expired(db, SystemClock(), settings.moderation_retention_days)
+    async def purge(svc: Services) -> None:
+        report = await do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days, svc)
         rooms = ", ".join(f"{slug}: {count}" for slug, count in sorted(report.removed.items())) or "nothing expired"
         print(f"peerchat: purged {report.total} messages ({rooms})")
-        audit = await do_purge_audit(db, SystemClock(), settings.audit_retention_days)
+        audit = await do_purge_audit(svc.db, svc.clock, settings.audit_retention_days)
         days = settings.audit_retention_days
         kept = f"older than {days} days" if days else "PEERCHAT_AUDIT_RETENTION_DAYS=0 keeps them for ever"
         counts = ", ".join(f"{table}: {count}" for table, count in audit.removed.items())
         print(f"peerchat: purged {audit.total} audit and activity records ({counts}; {kept})"
               f"{'; more remain for the next run' if audit.more else ''}")
-    asyncio.run(_with_db(settings, run))
-    return 0
+    return admin_cli.run(settings, purge)
 
 
 def cmd_rooms_policy(args: argparse.Namespace, settings: Settings) -> int:

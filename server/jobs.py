@@ -79,8 +79,7 @@ async def run_jobs(svc: Services, link: RedisLink | None) -> AsyncIterator[None]
             jobs.push_async_callback(lease.release)
         await jobs.enter_async_context(periodic(
             "retention_purge", settings.purge_interval,
-            lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days,
-                                     svc.broadcaster), once))
+            lambda: do_purge_expired(svc.db, svc.clock, settings.moderation_retention_days, svc), once))
         if settings.audit_retention_days:
             await jobs.enter_async_context(periodic(
                 "audit_retention", settings.purge_interval,

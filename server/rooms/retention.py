@@ -4,15 +4,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..broadcast import Broadcaster
 from ..clock import Clock
+from ..pushes import push_after_commit
+from ..services import Services
 from ..storage.database import Database
 from ..storage.jobs import JobStore
 from ..storage.messages import MessageStore
 from ..storage.review import ReviewStore
 from ..storage.rooms import RoomStore
 from .policy import RoomRules
-from .sessions.pins import pinned_messages, queue_unpinned
+from .sessions.pins import announce_unpinned, pinned_messages
 
 log = logging.getLogger("peerchat.retention")
 
@@ -35,10 +36,11 @@ class PurgeReport:
 
 
 async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days: int,
-                           broadcaster: Broadcaster | None = None) -> PurgeReport:
+                           svc: Services | None = None) -> PurgeReport:
     """Delete expired messages room by room, then review items resolved longer ago than moderation
-    retention; a message stays while a review needs it, whatever its room's retention. With a broadcaster
-    (the server's job; the command line has none), a purged message pinned by a session leaves the pin live."""
+    retention; a message stays while a review needs it, whatever its room's retention. With the services of
+    a server's job or of `peerchat purge` (which queues the push for a server), a purged message pinned by a
+    session leaves the pin live."""
     now = clock.now()
     moderation_cutoff = now - moderation_retention_days * DAY
     removed: dict[str, int] = {}
@@ -54,9 +56,10 @@ async def do_purge_expired(db: Database, clock: Clock, moderation_retention_days
             count = await store.purge_older_than(room.id, now - keep, under_review)
             if count:
                 removed[room.slug] = count
-        if broadcaster is not None and pinned_before:
+        if svc is not None and pinned_before:
             still = await store.visible_texts(pins)
-            await queue_unpinned(broadcaster, tx, [(pins[m], m) for m in pinned_before if m not in still])
+            if gone := [[pins[m], m] for m in pinned_before if m not in still]:
+                await push_after_commit(svc, tx, announce_unpinned, gone=gone)
         items = await reviews.purge_resolved_before(moderation_cutoff)
         report = PurgeReport(ran_at=now, removed=removed, review_items=items)
         await JobStore(tx.session).record(JOB_NAME, now, report.total)

@@ -1,5 +1,6 @@
 """A session's pinned room message that leaves the room takes the pin with it live: every way a message goes
-(its author, a moderator, account erasure, retention) pushes session:state without the pin to the room."""
+(its author, a moderator, account erasure, retention in the server or from the command line) pushes
+session:state without the pin to the room."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 import pytest
 
 from server.rooms.retention import DAY, do_purge_expired
+from tests.admin.test_cli_live import _command
 from tests.harness import Client, RunningServer, ServerFactory
 from tests.rooms.sessionkit import facilitated_lobby, http, send
 from tests.rooms.test_sessions_fixes import SECRET, _delete_by_author, _erase_account, _member, _remove_by_moderator
@@ -14,13 +16,20 @@ from tests.rooms.test_sessions_fixes import SECRET, _delete_by_author, _erase_ac
 
 @pytest.fixture
 async def server(make_server: ServerFactory) -> RunningServer:
-    return await make_server(session_tick_seconds=0)
+    server = await make_server(session_tick_seconds=0)
+    # A month ago: what is said here is past the anxiety room's 30 days by the command line's (real) clock.
+    server.clock.advance(-31 * DAY)
+    return server
 
 
 async def _purged_by_retention(server: RunningServer, author: Client, token: str, message_id: str) -> None:
     server.clock.advance(31 * DAY)  # the anxiety room keeps messages 30 days
-    report = await do_purge_expired(server.services.db, server.clock, 90, server.services.broadcaster)
+    report = await do_purge_expired(server.services.db, server.clock, 90, server.services)
     assert report.removed.get("anxiety", 0) >= 1
+
+
+async def _purged_by_the_command(server: RunningServer, author: Client, token: str, message_id: str) -> None:
+    await _command(server, server.services.settings.database_url, "purge")
 
 
 async def _next_state(client: Client, seen: int) -> Any:
@@ -29,8 +38,10 @@ async def _next_state(client: Client, seen: int) -> Any:
     return client.received("session:state")[seen]
 
 
-@pytest.mark.parametrize("gone", [_delete_by_author, _remove_by_moderator, _erase_account, _purged_by_retention],
-                         ids=["author_deletes", "moderator_removes", "account_erased", "retention_purges"])
+@pytest.mark.parametrize("gone", [_delete_by_author, _remove_by_moderator, _erase_account, _purged_by_retention,
+                                  _purged_by_the_command],
+                         ids=["author_deletes", "moderator_removes", "account_erased", "retention_purges",
+                              "purge_command"])
 async def test_the_room_sees_the_pin_go_with_its_message(server: RunningServer, gone: Any) -> None:
     _, console, session = await facilitated_lobby(server)
     ana, ana_token = await _member(server, session["id"], "Ana")
