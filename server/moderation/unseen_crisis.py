@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from ..errors import DomainError
+from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
 from ..rooms.age_bands import can_see_room
 from ..rooms.shapes import resources_shape
@@ -81,7 +81,14 @@ async def do_alert_unseen_crisis(svc: Services, *, actor: Principal, room_slug: 
                                  refusal: DomainError) -> DomainError:
     """Raise (or refresh) this person's crisis item and return the refusal to give: the same code, fields
     and reason, then that a moderator was alerted (or couldn't be), with the crisis lines."""
-    alerted = await _alert(svc, actor, room_slug, verdict, refusal)
+    if refusal.code is ErrorCode.UNAVAILABLE:
+        # No item can be written: this very send just failed to reach the database, and trying again now would
+        # only make the person wait a second time for the crisis lines. They are told no moderator heard; a
+        # resend (the web client's outbox resends `unavailable`, same client_msg_id) posts and flags it later.
+        log.error("unseen_crisis_not_stored user=%s code=%s", actor.user_id, refusal.code.value)
+        alerted = False
+    else:
+        alerted = await _alert(svc, actor, room_slug, verdict, refusal)
     extra = dict(refusal.extra, resources=resources_shape(actor.locale, svc.live.book), alerted=alerted)
     online = svc.moderation.moderator_online() if alerted else None
     if alerted:

@@ -3,7 +3,8 @@
 The refusals that come first: the gateway's send rate limit and payload checks, and do_send_message's checks
 of the text (empty, too long), the client_msg_id, the room (unknown, archived, another age band's) and the
 sender's place in it (not joined). Every later refusal comes after the pipeline, which holds a crisis
-message for a moderator instead (messages.held_in_crisis), so none of those reaches here with a crisis.
+message for a moderator instead (messages.held_in_crisis), so none of those reaches here with a crisis;
+except the database failing (`unavailable`), whose failed transaction takes any reading of it along.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..services import Services
 log = logging.getLogger("peerchat.rooms")
 
 UNREAD = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.INVALID_PAYLOAD, ErrorCode.INVALID, ErrorCode.NOT_FOUND,
-                    ErrorCode.NOT_MEMBER})
+                    ErrorCode.NOT_MEMBER, ErrorCode.UNAVAILABLE})
 GoAhead = Callable[[], Awaitable[dict[str, Any] | None]]
 
 
