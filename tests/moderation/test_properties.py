@@ -6,8 +6,8 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.normalize import (_ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, fold_char,
-                                         normalize)
+from server.moderation.normalize import (_ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, _fold, _spaced,
+                                         fold_char, normalize)
 from server.moderation.pipeline import _mask, review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -41,7 +41,7 @@ def test_curly_quotes_are_replaced_by_what_folding_makes_of_them() -> None:
 @given(TEXT | st.text(alphabet="aabbzZ  ?!.1\u201c😀é²ßxx\ud800", max_size=60))
 def test_repeats_collapse_as_the_unicode_regex_does(text: str) -> None:
     """The byte-level shortcuts for ASCII letters give what the plain regex gives on any text."""
-    norm = _collapse(text, range(len(text)), range(1, len(text) + 1))
+    norm = _collapse(text, range(len(text)), range(1, len(text) + 1), _wide(text))
     assert norm.text == _REPEAT.sub(r"\1", text)
     assert dict(norm.runs) == {m.start() - sum(len(r.group()) - 1 for r in _REPEAT.finditer(text, 0, m.start())):
                                len(m.group()) for m in _REPEAT.finditer(text)}
@@ -82,6 +82,18 @@ def test_ascii_tables_translate_as_str_translate_does(text: str) -> None:
 def test_prefilter_hints_never_miss_a_match(text: str) -> None:
     """A hint may say yes too often, never no when the regex it guards would match."""
     assert _SPACED_HINT.search(text) or not _SPACED.search(text)
+
+
+def _wide(text: str) -> bool:
+    return any(not char.isascii() and char.isalnum() for char in text)
+
+
+@given(TEXT | st.text(alphabet="ab .-_*,/x@3\u00e9😀\u0431\ud800", max_size=40))
+def test_spaced_letters_are_found_as_the_unicode_regex_finds_them(text: str) -> None:
+    """The byte-level search (on a stand-in with "?" for emoji and symbols) answers as _SPACED on the text."""
+    folded, _, _, wide = _fold(text)
+    assert wide == _wide(folded)
+    assert _spaced(folded, wide) == (_SPACED.search(folded) is not None)
 
 
 @settings(max_examples=200, deadline=None)
