@@ -1,10 +1,14 @@
 """A crisis message refused before the pipeline reads it (over the send rate limit, a room the sender can't post
 in, a payload the server can't take) still reaches the moderators at once, and its sender the crisis lines;
-ordinary messages refused there are answered exactly as before. Both databases."""
+ordinary messages refused there are answered exactly as before. Both databases.
+
+"At once" is checked by order, not by the clock, so a loaded machine can't fail it and a late alert can't
+pass: the alert must have left the server before the sender's answer did (the product's "within a second"
+for the whole path is measured by bench/crisis_latency.py)."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import pytest
 
@@ -16,7 +20,6 @@ from tests.moderation.factories import member, staff
 from tests.rooms.test_older_adults import TEEN_ROOM
 from tests.rooms.test_refused_crisis import CRISIS
 
-ALERT_WITHIN = 1.0  # seconds: the product promises moderators see crisis language within a second
 SLOW = RateLimits.only(send_message=RateLimit(per_second=0.01, burst=2), crisis_send=RateLimit(0.01, 2))
 LIMITED = "You're going a little fast. Please wait a moment."
 JOIN_FIRST = "Join the room first."
@@ -41,9 +44,19 @@ def _refused_in_crisis(reply: dict[str, Any], code: str, reason: str) -> dict[st
     return error
 
 
+async def _sent_before_the_answer(mod: Client, event: str, match: Callable[[Any], bool]) -> dict[str, Any]:
+    """The moderator's `event` matching `match`, called once the sender has had their answer: it must have
+    been sent with the refusal, not after it. One round trip on the moderator's own connection brings, in
+    order, everything the server sent them before, however slowly this machine runs."""
+    assert (await mod.call("mod:queue", {}))["ok"]
+    found = [data for data in mod.received(event) if match(data)]
+    assert found, f"no matching {event} had left the server when the sender was answered"
+    return dict(found[-1])
+
+
 async def _person_alert(mod: Client, user_id: str) -> dict[str, Any]:
-    event = await mod.wait_for("flag:new", lambda e: e["item"]["target"] == {"type": "user", "id": user_id},
-                               timeout=ALERT_WITHIN)
+    event = await _sent_before_the_answer(mod, "flag:new",
+                                          lambda e: e["item"]["target"] == {"type": "user", "id": user_id})
     item = dict(event["item"])
     assert item["kind"] == "crisis" and item["severity"] in {"imminent", "high"}, item
     return item
@@ -85,8 +98,7 @@ async def test_a_crisis_over_the_send_limit_is_sent_and_alerts_at_once(make_serv
     reply = await _send(peer, CRISIS)
     assert reply["ok"] and reply["message"]["status"] == "visible", reply
     assert [n["code"] for n in reply["notices"]] == ["crisis_resources"] and reply["notices"][0]["resources"]
-    flag = await mod.wait_for("flag:new", lambda e: e["item"]["target"]["id"] == reply["message"]["id"],
-                              timeout=ALERT_WITHIN)
+    flag = await _sent_before_the_answer(mod, "flag:new", lambda e: e["item"]["target"]["id"] == reply["message"]["id"])
     assert flag["item"]["kind"] == "crisis" and flag["item"]["room"] == "anxiety", flag
     await watcher.wait_for("message:new", lambda m: m["id"] == reply["message"]["id"])
     assert (await _send(peer, "four"))["error"]["code"] == "rate_limited", "the crisis path opens nothing else"
@@ -167,16 +179,30 @@ async def test_crisis_in_a_payload_refused_before_reading_still_alerts(server: R
     assert item["live_text"].startswith(CRISIS) and len(item["live_text"]) <= 2000
 
 
-async def test_follow_up_crisis_words_refresh_the_open_items_alert_as_often_as_the_cap_allows(
-        make_server: ServerFactory) -> None:
-    server = await make_server(rate_limits=RateLimits.only(crisis_alert=RateLimit(0.01, 2)))
+class Outside(NamedTuple):
+    server: RunningServer
+    mod: Client
+    peer: Client
+    peer_id: str
+    first: dict[str, Any]  # the moderator's alert for the peer's first crisis message
+
+
+async def _crisis_from_outside(make_server: ServerFactory, limit: str, burst: int) -> Outside:
+    """A server with only the `limit` bucket on (`burst` at once, then hardly any), a moderator, and a peer
+    in the grief room whose crisis message to the anxiety room was refused and alerted the moderator."""
+    server = await make_server(rate_limits=RateLimits.only(**{limit: RateLimit(0.01, burst)}))
     mod = await staff(server)
     peer, peer_id = await member(server, room="grief")
     _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
-    first = await _person_alert(mod, peer_id)
+    return Outside(server, mod, peer, peer_id, await _person_alert(mod, peer_id))
+
+
+async def test_follow_up_crisis_words_refresh_the_open_items_alert_as_often_as_the_cap_allows(
+        make_server: ServerFactory) -> None:
+    _, mod, peer, peer_id, first = await _crisis_from_outside(make_server, "crisis_alert", 2)
 
     _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
-    update = await mod.wait_for("flag:updated", lambda e: e["item"]["id"] == first["id"], timeout=ALERT_WITHIN)
+    update = await _sent_before_the_answer(mod, "flag:updated", lambda e: e["item"]["id"] == first["id"])
     assert update["item"]["live_text"] == FOLLOW_UP, "the moderator sees they are still writing, and what"
     assert update["item"]["version"] > first["version"] and update["item"]["status"] == "pending"
     _refused_in_crisis(await _send(peer, CRISIS + " again"), "not_member", JOIN_FIRST)  # the cap is used up
@@ -191,15 +217,11 @@ async def test_follow_up_crisis_words_refresh_the_open_items_alert_as_often_as_t
 
 
 async def test_a_crisis_past_the_alert_cap_reopens_an_item_resolved_meanwhile(make_server: ServerFactory) -> None:
-    server = await make_server(rate_limits=RateLimits.only(crisis_alert=RateLimit(0.01, 1)))
-    mod = await staff(server)
-    peer, peer_id = await member(server, room="grief")
-    _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
-    first = await _person_alert(mod, peer_id)
+    _, mod, peer, peer_id, first = await _crisis_from_outside(make_server, "crisis_alert", 1)
     await _resolve_about(mod, peer_id)
 
     _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
-    again = await mod.wait_for("flag:new", lambda e: e["item"].get("live_text") == FOLLOW_UP, timeout=ALERT_WITHIN)
+    again = await _sent_before_the_answer(mod, "flag:new", lambda e: e["item"].get("live_text") == FOLLOW_UP)
     assert again["item"]["id"] == first["id"] and again["item"]["status"] == "pending", \
         "told 'alerted' while the cap is used up: the resolved item is raised again, so that is true"
     [item] = [i for i in await _open_items_about(mod, peer_id) if i["target"]["type"] == "user"]
@@ -208,11 +230,7 @@ async def test_a_crisis_past_the_alert_cap_reopens_an_item_resolved_meanwhile(ma
 
 async def test_past_the_reading_budget_only_someone_whose_crisis_item_is_open_goes_unread(
         make_server: ServerFactory) -> None:
-    server = await make_server(rate_limits=RateLimits.only(crisis_read=RateLimit(0.01, 2)))
-    mod = await staff(server)
-    peer, peer_id = await member(server, room="grief")
-    _refused_in_crisis(await _send(peer, CRISIS), "not_member", JOIN_FIRST)
-    first = await _person_alert(mod, peer_id)
+    server, mod, peer, peer_id, first = await _crisis_from_outside(make_server, "crisis_read", 2)
     _refused_in_crisis(await _send(peer, FOLLOW_UP), "not_member", JOIN_FIRST)
     unread = await _send(peer, CRISIS)
     assert unread == {"ok": False, "error": {"code": "not_member", "message": JOIN_FIRST}}, \
@@ -220,8 +238,7 @@ async def test_past_the_reading_budget_only_someone_whose_crisis_item_is_open_go
 
     await _resolve_about(mod, peer_id)
     _refused_in_crisis(await _send(peer, CRISIS + " now"), "not_member", JOIN_FIRST)
-    again = await mod.wait_for("flag:new", lambda e: e["item"].get("live_text") == CRISIS + " now",
-                               timeout=ALERT_WITHIN)
+    again = await _sent_before_the_answer(mod, "flag:new", lambda e: e["item"].get("live_text") == CRISIS + " now")
     assert again["item"]["id"] == first["id"], "once it is resolved, the next text is read and raises it again"
 
     other, other_id = await member(server, room="grief")
@@ -239,7 +256,7 @@ async def test_a_refused_text_is_read_up_to_a_messages_length_and_its_end(server
     buried = FILLER[:3000] + " " + CRISIS + " " + FILLER[:11000]
     assert (await _send(peer, buried))["error"] == too_long, "past a message's length, the middle is not read"
     posted = await _send(peer, CRISIS)
-    await mod.wait_for("flag:new", lambda e: e["item"]["target"]["id"] == posted["message"]["id"], timeout=ALERT_WITHIN)
+    await _sent_before_the_answer(mod, "flag:new", lambda e: e["item"]["target"]["id"] == posted["message"]["id"])
     assert not [e for e in mod.received("flag:new") if e["item"]["target"]["id"] == peer_id], "nobody was alerted"
 
     for text, ending in ((" " * 9000 + CRISIS, CRISIS), (CRISIS + " " + FILLER, FILLER[-40:]),
