@@ -28,7 +28,7 @@ def _matcher() -> PhraseMatcher:
 
 def check_abuse(norm: Normalized) -> tuple[Flag, ...]:
     """At most one ABUSE flag for targeted phrases, with every matched span."""
-    hits = [h for h in _matcher().find(norm.text) if not preceded_by(_NOT_AIMED, norm.text, h.start, window=20)]
+    hits = [h for h in _matcher().find(norm.plain) if not preceded_by(_NOT_AIMED, norm.plain, h.start, window=20)]
     if not hits:
         return ()
     return (Flag(FlagKind.ABUSE, Severity.HIGH, hits[0].rule, tuple(norm.span(h.start, h.end) for h in hits)),)

@@ -36,10 +36,10 @@ def _severity(text: str, hit: PhraseHit) -> Severity:
 
 def check_crisis(norm: Normalized) -> tuple[Flag, ...]:
     """At most one CRISIS flag: the highest severity found, its rule, and every matched span."""
-    hits = _matcher().find(norm.text)
+    hits = _matcher().find(norm.plain)
     if not hits:
         return ()
-    graded = [(_severity(norm.text, hit), hit) for hit in hits]
+    graded = [(_severity(norm.plain, hit), hit) for hit in hits]
     severity, top = max(graded, key=lambda pair: (pair[0].rank, pair[1].severity.rank))
     spans = tuple(norm.span(hit.start, hit.end) for _, hit in sorted(graded, key=lambda pair: pair[1].start))
     return (Flag(FlagKind.CRISIS, severity, top.rule, spans),)

@@ -21,6 +21,10 @@ _ASCII_FOLD = AsciiTable(
     {c: " " for c in [*range(0x20), 0x7F]} | {ord(c): c.lower() for c in string.ascii_uppercase}
 )
 _ASCII_PLAIN = ASCII - {"`"}  # the ASCII characters that fold by _ASCII_FOLD alone
+# What stands in Normalized.plain for a character beyond ASCII that is no letter or digit: a control
+# character, which folding turns into a space, so none is left in folded text to be mistaken for one.
+SYMBOL = "\x1a"
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 # Curly quotes, the commonest non-ASCII characters in chat: replaced before folding (normalize).
 _CURLY_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'}
 _QUOTES = {**_CURLY_QUOTES, "\u02bc": "'", "\u2032": "'", "`": "'"}
@@ -29,8 +33,8 @@ _SPACED = re.compile(r"(?<![^\W_])(?:([^\W_])\1*[ .\-_*,/]{1,2}){2,}([^\W_])\2*(
 # What every _SPACED match holds (its last two letters and the separator before them), without the
 # look-behind that makes _SPACED try every position: a cheap test that most messages fail.
 _SPACED_HINT = re.compile(r"[ .\-_*,/]([^\W_])\1*[ .\-_*,/]{1,2}([^\W_])\2*(?![^\W_])")
-# Both again over bytes with every separator a space (_AS_SPACES): starting with a literal, the hint lets `re`
-# jump from space to space instead of testing a set of separators at every character (several times faster).
+# Both again over ASCII text's bytes with every separator a space (_AS_SPACES): starting with a literal, the
+# hint lets `re` jump from space to space instead of testing a set of separators at every character.
 _AS_SPACES = bytes.maketrans(b".-_*,/", b"      ")
 _SPACED_HINT_BYTES = re.compile(rb" ([^\W_])\1* {1,2}([^\W_])\2*(?![^\W_])")
 _SPACED_BYTES = re.compile(rb"(?<![^\W_])(?:([^\W_])\1* {1,2}){2,}([^\W_])\2*(?![^\W_])")
@@ -124,15 +128,31 @@ class _Source:
 class Normalized:
     """Folded text; each character remembers the original range it came from and how often it repeated.
 
+    `plain` is what the built-in matchers read: the text itself, or, when every letter and digit in it is
+    ASCII, the text with each other character (an emoji, a dash, a symbol) as SYMBOL, which every matcher
+    reads as it reads them (not a letter, digit, space or punctuation any pattern names). So a message
+    with an emoji takes the ASCII paths of the normaliser and the matchers. `text`, with the characters
+    themselves (a watched word may be an emoji), is put back together only when asked for.
+
     A plain class, not a frozen dataclass: one is built per message, and a frozen dataclass's __init__
     (an object.__setattr__ per field) costs about a microsecond of the pipeline's few dozen.
     """
 
-    __slots__ = ("text", "_source")
+    __slots__ = ("plain", "_source", "_folded", "_text")
 
-    def __init__(self, text: str, source: _Source) -> None:
-        self.text = text
+    def __init__(self, plain: str, source: _Source, folded: str | None = None) -> None:
+        self.plain = plain
         self._source = source
+        self._folded = folded  # the folded text before its symbols stood in, when they did
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._folded is None:
+            return self.plain
+        if self._text is None:
+            self._text = _with_symbols(self.plain, self._folded)
+        return self._text
 
     def __repr__(self) -> str:
         return f"Normalized(text={self.text!r})"
@@ -165,7 +185,7 @@ class Normalized:
     def repeated(self) -> bytes:
         """Per character, how many more times it was typed in a row (0, 1, or 2 for two or more): slices of it
         are cheap keys for what a word typed so means."""
-        return self._source.repeated(len(self.text))
+        return self._source.repeated(len(self.plain))
 
     def run(self, index: int) -> int:
         """How many times the letter at index was typed in a row ("shiiit" -> 3 for the i)."""
@@ -216,19 +236,18 @@ def fold_char(char: str) -> str:
     return folded
 
 
-def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int], bool]:
+def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int], frozenset[str]]:
     """Fold every character in one translate pass (over bytes for ASCII text); when each one folds to
     exactly one character (a curly quote, an accented letter, an emoji) the index map is the identity.
 
-    Also says whether letters or digits beyond ASCII are left (other scripts): without them, the steps after
-    can work on a one-byte-per-character stand-in of the text (_ascii_stand_in)."""
+    Also gives the characters beyond ASCII the folded text holds (emoji, other scripts)."""
     if text.isascii() and "`" not in text:
-        return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1), False
+        return _ASCII_FOLD(text), range(len(text)), range(1, len(text) + 1), frozenset()
     table = {ord(char): fold_char(char) for char in set(text) - _ASCII_PLAIN}
     folded = _ASCII_FOLD(text, table)
-    wide = any(not char.isascii() and char.isalnum() for piece in table.values() for char in piece)
+    beyond = frozenset(char for piece in table.values() for char in piece if not char.isascii())
     if all(len(piece) == 1 for piece in table.values()):
-        return folded, range(len(text)), range(1, len(text) + 1), wide
+        return folded, range(len(text)), range(1, len(text) + 1), beyond
     # Some characters fold to none or several ("…" is "..."): the map steps over only those.
     uneven = sorted(
         index for code, piece in table.items() if len(piece) != 1 for index in _positions(text, chr(code))
@@ -245,7 +264,7 @@ def _fold(text: str) -> tuple[str, Sequence[int], Sequence[int], bool]:
         position = index + 1
     starts += range(position, len(text))
     ends += range(position + 1, len(text) + 1)
-    return folded, starts, ends, wide
+    return folded, starts, ends, beyond
 
 
 def _positions(text: str, char: str) -> Iterator[int]:
@@ -378,36 +397,27 @@ def _repeated(marks: bytes) -> bytes:
     return (counts | dropped).to_bytes(len(marks) + 1, "big").translate(None, b"\xff")
 
 
-def _ascii_stand_in(text: str) -> bytes:
-    """The text as bytes, one per character: other characters (emoji, symbols) become "?", which is neither
-    a letter nor a separator, as they are not. Only for text whose letters and digits are all ASCII."""
-    return text.encode("ascii", "replace")
-
-
-def _spaced(text: str, wide: bool) -> bool:
+def _spaced(text: str) -> bool:
     """Whether letters split by separators (_SPACED) are in the text."""
-    if wide:
+    if not text.isascii():
         return _SPACED_HINT.search(text) is not None and _SPACED.search(text) is not None
-    data = _ascii_stand_in(text).translate(_AS_SPACES)
+    data = text.encode("ascii").translate(_AS_SPACES)
     return _SPACED_HINT_BYTES.search(data) is not None and _SPACED_BYTES.search(data) is not None
 
 
-def _collapse(text: str, starts: Sequence[int], ends: Sequence[int], wide: bool) -> Normalized:
+def _collapse(text: str, starts: Sequence[int], ends: Sequence[int], folded: str | None = None) -> Normalized:
     """Collapse repeated letters to one; where they were is worked out only if asked for (see _Source).
 
-    `wide`: the text may hold letters beyond ASCII (_fold), which the regex must find repeats of."""
+    `folded`: the text before symbols stood in for its characters beyond ASCII, if they did (Normalized.text)."""
     if text.isascii():
         data = text.encode("ascii")
         marks = _repeat_marks(data) if len(data) > 1 else b""
         if b"\xff" not in marks:
-            return Normalized(text, _Source(starts, ends, []))
+            return Normalized(text, _Source(starts, ends, []), folded)
         # Each mark moved on by one byte (the bigger int) turns the repeating byte to 0xff; translate drops those.
         marked = (int.from_bytes(data, "big") | int.from_bytes(marks, "big")).to_bytes(len(data), "big")
-        return Normalized(marked.translate(None, b"\xff").decode("ascii"), _Source(starts, ends, marks))
-    if wide:
-        repeats = list(map(re.Match.span, _REPEAT.finditer(text)))
-    else:  # only ASCII letters can repeat: mark them on the stand-in
-        repeats = _marked_repeats(_repeat_marks(_ascii_stand_in(text)))
+        return Normalized(marked.translate(None, b"\xff").decode("ascii"), _Source(starts, ends, marks), folded)
+    repeats = list(map(re.Match.span, _REPEAT.finditer(text)))  # letters beyond ASCII (see _stand_in)
     pieces: list[str] = []
     position = 0
     for start, end in repeats:
@@ -417,19 +427,38 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int], wide: bool)
     return Normalized("".join(pieces), _Source(starts, ends, repeats))
 
 
+def _stand_in(folded: str, symbols: frozenset[str]) -> str:
+    """The folded text with SYMBOL for each of `symbols`; ASCII once the last one is replaced."""
+    for symbol in symbols:
+        folded = folded.replace(symbol, SYMBOL)
+    return folded
+
+
+def _with_symbols(plain: str, folded: str) -> str:
+    """Normalized.text: each SYMBOL in `plain` as the character it stands for, in order. No step of the
+    normaliser drops, adds or moves one (they are no letter, separator or leet character)."""
+    pieces = plain.split(SYMBOL)
+    joined = [pieces[0]]
+    for symbol, piece in zip(_BEYOND_ASCII.findall(folded), pieces[1:]):
+        joined += (symbol, piece)
+    return "".join(joined)
+
+
 def normalize(text: str) -> Normalized:
     """Fold text for matching: NFKC-like folding, look-alikes, spacing, leetspeak, repeats."""
     if not text.isascii():
         # Curly quotes fold to ASCII ones (_QUOTES) and keep the index map as it is: done first, they leave
         # 60 % of the non-ASCII chat in the bench pure ASCII, which folds on the fast path.
-        for curly, plain in _CURLY_QUOTES.items():
-            text = text.replace(curly, plain)
-    folded, starts, ends, wide = _fold(text)
-    if _has_leet(folded):
-        folded = _unleet(folded)
-    if _spaced(folded, wide):
+        for curly, straight in _CURLY_QUOTES.items():
+            text = text.replace(curly, straight)
+    folded, starts, ends, beyond = _fold(text)
+    symbols = bool(beyond) and not any(char.isalnum() for char in beyond)
+    plain = _stand_in(folded, beyond) if symbols else folded
+    if _has_leet(plain):
+        plain = _unleet(plain)
+    if _spaced(plain):
         # Joining may put a digit beside letters ("s*a 0"), so leetspeak is mapped again after it.
-        folded, starts, ends = _drop_separators(folded, starts, ends)
-        if _has_leet(folded):
-            folded = _unleet(folded)
-    return _collapse(folded, starts, ends, wide)
+        plain, starts, ends = _drop_separators(plain, starts, ends)
+        if _has_leet(plain):
+            plain = _unleet(plain)
+    return _collapse(plain, starts, ends, folded if symbols else None)

@@ -203,7 +203,7 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     Tokens are runs of characters other than spaces in the automaton's view (" " + text with every other
     character a space), so their bounds are found by str.find: text index i is view index i + 1.
     """
-    text = norm.text
+    text = norm.plain
     view = _word_starts().view(text)
     hits: dict[tuple[int, int], FlagKind] = {}
     table, neighbourly, abuse = _table(), _neighbourly(), FlagKind.ABUSE
