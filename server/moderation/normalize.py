@@ -326,8 +326,14 @@ def _unleet(text: str) -> str:
     position = 0
     reverse = ""
     for onward in _LEET_ONWARD.finditer(text):
+        # The run holds no leet character before this match (finditer would have matched there), so a
+        # match of only ! and | ("hi!") leaves nothing to map: they count only between letters or digits.
+        if not onward.group().strip("!|"):
+            continue
         reverse = reverse or text[::-1]
         start = len(text) - _RUN_BEFORE.match(reverse, len(text) - onward.start()).end()  # type: ignore[union-attr]
+        if start == onward.start() and onward.group().isdigit():
+            continue  # a number on its own ("I'm 15")
         token = _LEET_TOKEN.match(text, start, onward.end())
         if token and token.group().strip(_NOT_LETTERS) and not _MEASURE.fullmatch(token.group()):
             pieces += [text[position:start], token.group().translate(_LEET)]

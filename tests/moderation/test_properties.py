@@ -1,13 +1,14 @@
 """Properties: normalisation is idempotent with a valid index map; the pipeline never raises."""
 from __future__ import annotations
 
+import re
 import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.moderation.normalize import (_ASCII_FOLD, _REPEAT, _SPACED, _SPACED_HINT, _collapse, _spaced,
-                                         SYMBOL, fold_char, normalize)
+from server.moderation.normalize import (_ASCII_FOLD, _LEET, _LEET_TOKEN, _MEASURE, _NOT_LETTERS, _REPEAT, _SPACED,
+                                         _SPACED_HINT, SYMBOL, _collapse, _spaced, _unleet, fold_char, normalize)
 from server.moderation.pipeline import _mask, review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -102,6 +103,16 @@ def test_symbols_stand_in_only_for_characters_beyond_ascii(text: str) -> None:
     else:
         assert norm.plain == "".join(SYMBOL if not char.isascii() else char for char in norm.text)
         assert norm.plain.isascii() and SYMBOL not in norm.text
+
+
+@given(TEXT | st.text(alphabet="ab 15h$@!|*2_x.\u00e9\u0436s-,/03479\u0663", max_size=40))
+def test_leetspeak_is_mapped_as_the_plain_regex_maps_it(text: str) -> None:
+    """_unleet skips the runs that cannot change, and so gives what _LEET_TOKEN.sub over the text gives."""
+    def mapped(token: re.Match[str]) -> str:
+        word = token.group()
+        return word.translate(_LEET) if word.strip(_NOT_LETTERS) and not _MEASURE.fullmatch(word) else word
+
+    assert _unleet(text) == _LEET_TOKEN.sub(mapped, text)
 
 
 @settings(max_examples=200, deadline=None)
