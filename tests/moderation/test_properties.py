@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from server.moderation.normalize import (_ASCII_FOLD, _LEET, _LEET_TOKEN, _MEASURE, _NOT_LETTERS, _REPEAT, _SPACED,
                                          _SPACED_HINT, SYMBOL, _collapse, _spaced, _unleet, fold_char, normalize)
+from server.moderation.phrases import _prefix_tree
 from server.moderation.pipeline import _mask, review
 from server.moderation.policy import RoomPolicy, SenderContext
 
@@ -113,6 +114,14 @@ def test_leetspeak_is_mapped_as_the_plain_regex_maps_it(text: str) -> None:
         return word.translate(_LEET) if word.strip(_NOT_LETTERS) and not _MEASURE.fullmatch(word) else word
 
     assert _unleet(text) == _LEET_TOKEN.sub(mapped, text)
+
+
+@given(st.sets(st.text(alphabet="ab' ", max_size=5), max_size=8), st.text(alphabet="ab' ", max_size=6))
+def test_a_prefix_tree_matches_exactly_its_words(words: set[str], text: str) -> None:
+    """The tree of shared beginnings matches what the plain alternation of the words matches."""
+    tree = re.compile(_prefix_tree(words))
+    flat = re.compile("|".join(re.escape(word).replace("'", "'?") for word in words) or "")
+    assert (tree.fullmatch(text) is None) == (flat.fullmatch(text) is None)
 
 
 @settings(max_examples=200, deadline=None)
