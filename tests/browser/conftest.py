@@ -101,7 +101,8 @@ class Pages:
         await page.get_by_label("I have read the group agreement").check()
         await page.get_by_role("radio", name="Listener" if mode == "listener" else "Participant").check()
         await page.get_by_role("button", name="Join the room").click()
-        await page.get_by_role("heading", name="Anxiety" if room == "anxiety" else room).wait_for()
+        # The room's own title: a session's card in the room may name the room too ("Thursday grief circle").
+        await page.locator("#room-title").filter(has_text=re.compile(re.escape(room), re.I)).wait_for()
         await page.locator(".room-head .meta").filter(has_text="You are").wait_for()
         return page
 
