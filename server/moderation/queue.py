@@ -19,7 +19,7 @@ from ..identity.roles import Role, can_moderate
 from ..services import Services
 from ..storage.database import Transaction
 from ..storage.review import OPEN, QueueKey, ReviewStore, queue_key
-from ..storage.models import Message, Room
+from ..storage.models import Message, Room, User
 from ..storage.review_models import ReviewItem
 from ..storage.room_moderators import RoomModeratorStore
 from ..storage.rooms import RoomStore
@@ -53,6 +53,8 @@ class Signal:
     reason: str
     # What was said in a room that keeps no text: it goes out with this alert only, never to the database.
     live_text: str | None = None
+    # What a staff reporter wrote for the moderators (a facilitator's reason for a removal): kept on the item.
+    note: str | None = None
 
 
 async def notify(svc: Services, user_id: str, code: str, message: str, **extra: Any) -> None:
@@ -78,11 +80,13 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
     added = await store.add_signal({"item_id": item.id, "source": signal.source, "reporter_id": signal.reporter_id,
                                     "reason": signal.reason, "created_at": now})
     fresh = created or item.status == "resolved"
-    # Help asked again, and new words that only the alert carries, are news without a new signal.
-    if not (added or fresh or signal.source == "help" or signal.live_text is not None):
+    # Help asked again, new words that only the alert carries, and a new note are news without a new signal.
+    if not (added or fresh or signal.source == "help" or signal.live_text is not None or signal.note):
         return False
     if item.status == "resolved":
         _reopen(item, now)
+    if signal.note:
+        item.notes = [*item.notes, await _staff_note(tx, signal, now)]
     triage = Triage(ItemKind(item.kind), Severity(item.severity)).stronger(signal.triage)
     item.kind, item.severity, item.tier = triage.kind.value, triage.severity.value, triage.tier
     if signal.room_id and not item.room_id:
@@ -119,11 +123,18 @@ async def raise_for_verdict(tx: Transaction, svc: Services, message: Message, ve
            room_id=message.room_id, kind=triage.kind.value, severity=triage.severity.value)
 
 
+async def _staff_note(tx: Transaction, signal: Signal, now: float) -> dict[str, Any]:
+    """The note with who wrote it, by the pseudonym they had then (as a pin keeps it): a moderator may want
+    to ask them more."""
+    author = await tx.session.get(User, signal.reporter_id) if signal.reporter_id else None
+    return {"source": signal.source, "by": author.pseudonym if author else None, "text": signal.note, "at": now}
+
+
 def _reopen(item: ReviewItem, now: float) -> None:
     """New information on a resolved target starts a new episode at the back of its tier."""
     item.status, item.claimed_by, item.claimed_at, item.first_claimed_at = "pending", None, None, None
     item.outcome, item.note, item.resolved_by, item.resolved_at = None, None, None, None
-    item.escalated_at, item.created_at, item.score, item.reasons = None, now, 0, {}
+    item.escalated_at, item.created_at, item.score, item.reasons, item.notes = None, now, 0, {}, []
 
 
 async def _announce(svc: Services, event: str, shape: dict[str, Any], triage: Triage, audience: Audience) -> None:

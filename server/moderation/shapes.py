@@ -1,4 +1,5 @@
-"""How review items look on the wire (docs/protocol.md): ids, triage and workflow state, never text."""
+"""How review items look on the wire (docs/protocol.md): ids, triage and workflow state, and what staff wrote
+when raising one; never message text."""
 from __future__ import annotations
 
 from typing import Any
@@ -21,6 +22,7 @@ def item_shape(row: ItemRow) -> dict[str, Any]:
         "priority": item.tier,
         "score": item.score,
         "reasons": dict(item.reasons),
+        "notes": [{**note, "at": iso(note["at"])} for note in item.notes],
         "status": item.status,
         "version": item.version,
         "room": row.room_slug,

@@ -260,6 +260,38 @@ async def test_a_facilitator_runs_a_short_session_with_a_raised_hand(pages: Page
     pages.assert_clean()
 
 
+async def test_a_facilitators_reason_for_a_removal_shows_on_the_moderators_item(pages: Pages) -> None:
+    server = pages.server
+    mod = await pages.staff("moderator", "mira")
+    fac = await pages.staff("facilitator", "fern")
+    await expect(fac.get_by_role("heading", name="Your sessions")).to_be_visible()
+    token = await fac.evaluate("JSON.parse(sessionStorage.getItem('peerchat.session')).token")
+    status, body = await server.post("/api/sessions", {
+        "room": "grief", "title": "Sunday circle", "start": iso_in(server, 60), "duration_minutes": 30,
+        "capacity": 10}, headers={"Authorization": f"Bearer {token}"})
+    assert status == 201, body
+    await fac.reload()
+    await fac.locator(".session-list .card").first.get_by_role("link", name="Open lobby and controls").click()
+    peer = await pages.peer("Ada", room="grief")
+    await fac.get_by_role("button", name="Start session").click()
+    await peer.get_by_role("button", name="Join this session").click()
+    await expect(peer.locator(".session-panel")).to_contain_text("You are in this session")
+
+    reason = f"Kept posting graphic details after two reminders {XSS}"
+    await fac.get_by_role("button", name="Remove Ada from the session").click()
+    await fac.get_by_label("Why Ada is removed (shared with the moderators)").fill(reason)
+    await fac.get_by_role("button", name="Remove", exact=True).click()
+    item = mod.locator(".queue-item", has_text="About Ada")
+    await expect(item).to_contain_text("Signals: removed from session")
+    await expect(item.locator(".staff-notes li")).to_contain_text("Facilitator fern")
+    await expect(item.locator(".staff-notes q")).to_have_text(reason)
+    await expect(peer.locator(".session-panel")).not_to_contain_text("You are in this session")
+    for page in (mod, peer):
+        assert await page.locator("main img").count() == 0
+    assert "graphic details" not in await peer.locator("body").inner_text()
+    pages.assert_clean()
+
+
 async def test_a_held_message_shows_what_approval_posts_and_a_declined_one_is_explained(pages: Pages) -> None:
     from server.rooms.admin_audit import OPERATOR
     from server.rooms.policy_changes import do_update_room_rules

@@ -10,7 +10,8 @@ from server.rooms.sessions.lifecycle import run_session_tick
 from server.storage.sessions import SessionStore
 from server.storage.models import Message
 from tests.harness import RunningServer, ServerFactory
-from tests.rooms.sessionkit import facilitated_lobby, http, join, open_lobby, schedule, send, staff_in_room, staff_token
+from tests.rooms.sessionkit import facilitated_lobby, http, iso_in, join, open_lobby, schedule, send, staff_in_room, \
+    staff_token
 
 
 @pytest.fixture
@@ -228,6 +229,53 @@ async def test_pin_break_hands_and_remove(server: RunningServer, caplog: pytest.
     assert (await console.call("session:mute", {"session": sid, "user": bea_id}))["error"]["code"] == "not_in_session"
     assert (await console.call("session:mute", {"session": sid}))["error"]["code"] == "invalid"
     assert ana_id
+
+
+async def test_a_removal_reason_reaches_the_moderators_and_nobody_else(
+        server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
+    fran, console, session = await facilitated_lobby(server)
+    sid = session["id"]
+    ana, ana_id, _ = await join(server, sid, pseudonym="Ana")
+    bea, bea_id, _ = await join(server, sid, pseudonym="Bea")
+    moderator = await server.connect(await staff_token(server, "moderator", "mona"))
+    assert (await moderator.call("mod:subscribe", {}))["ok"]
+    too_long = await console.call("session:remove", {"session": sid, "user": bea_id, "text": "x" * 501})
+    assert too_long["error"]["code"] == "invalid" and too_long["error"]["field"] == "text", too_long
+    reason = "Kept describing <b>methods</b> after two warnings"
+    with caplog.at_level(logging.INFO):
+        assert (await console.call("session:remove", {"session": sid, "user": bea_id, "text": f"  {reason} "}))["ok"]
+    flag = (await moderator.wait_for("flag:new", lambda f: f["item"]["subject"]["id"] == bea_id))["item"]
+    [note] = flag["notes"]
+    assert (note["source"], note["by"], note["text"]) == ("facilitator", "fran", reason) and note["at"]
+    assert flag["reasons"] == {"removed from session": 1} and flag["kind"] == "report"
+    listed = (await moderator.call("mod:queue", {}))["items"]
+    assert [i["notes"] for i in listed if i["subject"]["id"] == bea_id] == [[note]]
+    claimed = await moderator.call("mod:claim", {"item_id": flag["id"], "version": flag["version"]})
+    assert claimed["item"]["notes"] == [note]
+
+    assert (await console.call("session:remove", {"session": sid, "user": ana_id}))["ok"]
+    plain = (await moderator.wait_for("flag:new", lambda f: f["item"]["subject"]["id"] == ana_id))["item"]
+    assert plain["notes"] == [] and plain["reasons"] == {"removed from session": 1}
+    for client in (ana, bea, console):
+        assert "methods" not in str(client.events), "the reason is for the moderators only"
+    assert "methods" not in caplog.text
+
+    # Removed again, from the next session, by the same facilitator: a new note on the open item, though the
+    # signal is the same; once the item is resolved, a removal reopens it with that removal's note alone.
+    await console.call("session:end", {"session": sid})
+    for text, reopened in (("Back to describing methods", False), ("Third time now", True)):
+        later = await schedule(server, fran, start=iso_in(server, 3600))
+        await open_lobby(server, later)
+        assert (await bea.call("session:join", {"session": later["id"]}))["ok"]
+        assert (await console.call("session:remove", {"session": later["id"], "user": bea_id, "text": text}))["ok"]
+        pushed = await moderator.wait_for("flag:new" if reopened else "flag:updated",
+                                          lambda f, t=text: t in [n["text"] for n in f["item"]["notes"]])
+        assert [n["text"] for n in pushed["item"]["notes"]] == ([text] if reopened else [reason, text])
+        await console.call("session:end", {"session": later["id"]})
+        if not reopened:
+            resolved = await moderator.call("mod:resolve", {"item_id": flag["id"], "version": pushed["item"]["version"],
+                                                            "outcome": "actioned"})
+            assert resolved["item"]["status"] == "resolved" and resolved["item"]["notes"][-1]["text"] == text
 
 
 async def test_confidential_transcript_is_deleted_at_the_end(server: RunningServer) -> None:

@@ -23,6 +23,7 @@ from ...moderation.triage import REMOVED_FROM_SESSION
 from .shapes import controls_of
 
 MAX_PIN = 500
+MAX_REASON = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +123,18 @@ async def _lower_hand(ctx: Context) -> None:
 
 
 async def _remove(ctx: Context) -> None:
+    reason = (ctx.control.text or "").strip()
+    if len(reason) > MAX_REASON:
+        raise DomainError(ErrorCode.INVALID, f"Reasons can be up to {MAX_REASON} characters.", field="text")
     person = await ctx.person()
     await release(ctx.svc, ctx.tx, ctx.store, ctx.row, person, "removed")
-    reason = (ctx.control.text or "")[:500]
     record(ctx.tx, ctx.row, "removed", actor_id=ctx.actor.user_id, now=ctx.now, target_id=person.user_id,
            reason=reason)
     queue_personal(ctx.svc, ctx.tx, person.user_id, "session:removed", {"session": ctx.row.id})
-    # A removal is a staff report about the person: moderators review it like any other.
+    # A removal is a staff report about the person: moderators review it like any other, with its reason.
     await raise_item(ctx.tx, ctx.svc, Signal("user", person.user_id, ctx.row.room_id, person.user_id,
                                              REMOVED_FROM_SESSION, "facilitator", ctx.actor.user_id,
-                                             "removed from session"), ctx.now)
+                                             "removed from session", note=reason or None), ctx.now)
 
 
 APPLY: dict[str, Callable[[Context], Awaitable[None]]] = {

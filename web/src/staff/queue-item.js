@@ -29,6 +29,17 @@ function reasonsText(reasons) {
   return parts.length ? `Signals: ${parts.join(", ")}` : null;
 }
 
+// What staff wrote when they raised the item, e.g. a facilitator's reason for removing the person from a
+// session: for moderators, shown as the words typed, never as markup.
+const NOTE_BY = { facilitator: "Facilitator" };
+
+function staffNotes(notes) {
+  if (!notes?.length) return null;
+  return h("ul", { class: "staff-notes", "aria-label": "What staff wrote" }, notes.map((n) => h("li", {},
+    h("strong", {}, `${NOTE_BY[n.source] ?? n.source} ${n.by ?? "(account deleted)"}`), " (",
+    h("time", { datetime: n.at }, formatTime(n.at)), "): ", h("q", {}, n.text))));
+}
+
 function contextList(item, context, mine, handlers) {
   const box = h("ol", { class: "context timeline", "aria-label": "Messages around this one" });
   if (context.error) {
@@ -161,6 +172,7 @@ export function queueCard(item, { me, context, error, handlers, yourRoom = false
       h("span", {}, `About ${item.subject.pseudonym}${item.subject.role !== "peer" ? ` (${item.subject.role})` : ""}`),
       reasonsText(item.reasons) ? h("span", {}, reasonsText(item.reasons)) : null,
       item.score > 1 ? h("span", {}, `score ${item.score}`) : null),
+    staffNotes(item.notes),
     h("p", { class: "claim" }, claimer ? (mine ? "You claimed this" : `Claimed by ${claimer.pseudonym}`) : "Not claimed yet"),
     item.live_text ? h("div", { class: "live-text" },
       h("p", { class: "meta" }, item.target.type === "user"
