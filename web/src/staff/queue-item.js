@@ -36,7 +36,7 @@ const NOTE_BY = { facilitator: "Facilitator" };
 function staffNotes(notes) {
   if (!notes?.length) return null;
   return h("ul", { class: "staff-notes", "aria-label": "What staff wrote" }, notes.map((n) => h("li", {},
-    h("strong", {}, `${NOTE_BY[n.source] ?? n.source} ${n.by ?? "(account deleted)"}`), " (",
+    h("strong", {}, [NOTE_BY[n.source] ?? n.source, n.by].filter(Boolean).join(" ")), " (",
     h("time", { datetime: n.at }, formatTime(n.at)), "): ", h("q", {}, n.text))));
 }
 
