@@ -18,12 +18,14 @@ QueueKey = tuple[int, int, float, str]
 
 @dataclass(frozen=True, slots=True)
 class ItemRow:
-    """An item with what its wire shape needs: the room's slug, the person concerned, the claimer."""
+    """An item with what its wire shape needs: the room's slug, the person concerned, the claimer and the
+    moderator who resolved it (None once their account is gone)."""
 
     item: ReviewItem
     room_slug: str | None
     subject: User
     claimer: User | None
+    resolver: User | None
 
 
 def insert_ignoring_duplicates(session: AsyncSession, model: Any, values: dict[str, Any]) -> Any:
@@ -69,11 +71,12 @@ class ReviewStore:
 
     async def rows(self, *conditions: Any, after: QueueKey | None = None, limit: int = 100) -> list[ItemRow]:
         """Items in queue order (tier, score high first; then oldest first), after a keyset cursor."""
-        subject, claimer = aliased(User), aliased(User)
-        query = (select(ReviewItem, Room.slug, subject, claimer)
+        subject, claimer, resolver = aliased(User), aliased(User), aliased(User)
+        query = (select(ReviewItem, Room.slug, subject, claimer, resolver)
                  .join(subject, subject.id == ReviewItem.subject_id)
                  .outerjoin(Room, Room.id == ReviewItem.room_id)
                  .outerjoin(claimer, claimer.id == ReviewItem.claimed_by)
+                 .outerjoin(resolver, resolver.id == ReviewItem.resolved_by)
                  .where(*conditions))
         if after is not None:
             tier, score, created, item_id = after
@@ -85,7 +88,7 @@ class ReviewStore:
                      ReviewItem.id > item_id)))
         query = query.order_by(ReviewItem.tier.desc(), ReviewItem.score.desc(), ReviewItem.created_at,
                                ReviewItem.id).limit(limit)
-        return [ItemRow(i, slug, s, c) for i, slug, s, c in (await self.session.execute(query)).all()]
+        return [ItemRow(*found) for found in (await self.session.execute(query)).all()]
 
     async def row(self, item_id: str) -> ItemRow:
         return (await self.rows(ReviewItem.id == item_id, limit=1))[0]

@@ -1,9 +1,11 @@
 """The audit log over HTTP: every action and read is there, filterable, and never holds a message body."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
+import pytest
 
 from server.clock import iso
 from server.identity.roles import Role
@@ -106,6 +108,51 @@ async def test_entries_say_who_where_and_whom_and_filter_by_name_and_room(server
     assert await actions("room=anxiety&who=mira&action=claim") == ["claim"]
     status, body = await _get(server, token, "/api/audit?room=nowhere")
     assert status == 404 and body["error"]["field"] == "room"
+
+
+async def test_a_resolutions_note_is_read_on_the_item_and_the_log_says_only_that_there_is_one(
+        server: RunningServer, caplog: pytest.LogCaptureFixture) -> None:
+    """Where the log points (README: "the note stays on the review item"): every way staff see a resolved item
+    carries the note and who wrote it; peers and the server's logs never do, and the two agree on a blank note."""
+    ann_id, ann_token = await staff_token(server, Role.MODERATOR, "ann")
+    ann = await server.connect(ann_token)
+    assert (await ann.call("mod:subscribe", {}))["ok"]
+    bob = await staff(server, name="bob")
+    _admin_id, admin_token = await staff_token(server, Role.ADMIN)
+    author, _ = await member(server)
+    message = await say(author, "you never listen")
+    reporters = [(await member(server))[0] for _ in range(3)]
+    await reporters[0].call("message:report", {"message_id": message["id"], "reason": "harassment"})
+    item = (await ann.wait_for("flag:new"))["item"]
+    assert (item["resolved_by"], item["resolution_note"]) == (None, None)
+
+    note = "Spoke to them privately; <b>calmer</b> now"
+    with caplog.at_level(logging.DEBUG):
+        done = await ann.call("mod:resolve", {"item_id": item["id"], "version": item["version"],
+                                              "outcome": "no_action", "note": f"  {note}\n"})
+    resolved = done["item"]
+    assert resolved["resolution_note"] == note and resolved["notes"] == []
+    assert resolved["resolved_by"] == {"id": ann_id, "pseudonym": "ann", "role": "moderator"}
+    assert (await bob.wait_for("flag:updated", lambda e: e["item"]["status"] == "resolved"))["item"] == resolved
+    assert (await bob.call("mod:queue", {"status": "resolved"}))["items"] == [resolved]
+    late = await bob.call("mod:claim", {"item_id": item["id"], "version": resolved["version"]})
+    assert late["error"]["code"] == "already_resolved" and late["error"]["item"] == resolved
+    entries = (await _get(server, admin_token, "/api/audit?action=resolve"))[1]["entries"]
+    assert [e["detail"] for e in entries] == [{"outcome": "no_action", "with_note": True}]
+    assert "calmer" not in str(entries) and "calmer" not in caplog.text
+    for peer in (author, *reporters):
+        assert "calmer" not in str(peer.events)
+
+    # New information reopens it: a new episode, judged afresh, shows no earlier resolution.
+    await reporters[1].call("message:report", {"message_id": message["id"], "reason": "spam"})
+    reopened = (await bob.wait_for("flag:new", lambda e: e["item"]["version"] > resolved["version"]))["item"]
+    assert reopened["status"] == "pending"
+    assert (reopened["resolved_by"], reopened["resolution_note"]) == (None, None)
+    blank = await bob.call("mod:resolve", {"item_id": item["id"], "version": reopened["version"],
+                                           "outcome": "dismissed", "note": " \n "})
+    assert blank["item"]["resolution_note"] is None and blank["item"]["resolved_by"]["pseudonym"] == "bob"
+    entries = (await _get(server, admin_token, "/api/audit?action=resolve"))[1]["entries"]
+    assert entries[0]["detail"] == {"outcome": "dismissed", "with_note": False}
 
 
 async def test_a_confidential_rooms_words_never_reach_the_log(server: RunningServer) -> None:
