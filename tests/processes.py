@@ -23,6 +23,11 @@ from tests.harness import TEST_SECRET, Client
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL_VAR = "PEERCHAT_TEST_REDIS_URL"
+# How long a test waits for a push to reach a client on another process: one Redis hop after the commit. A lost
+# push fails whatever the bound; the bound only has to tell a prompt push from a lost one without failing a 2-core
+# host busy with the whole suite, where the hop can run late. Where a slower path could bring the same event (a
+# job that runs later), the test tells the two apart by something other than time.
+CROSS_PROCESS_PUSH_S = 5.0
 
 
 def free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.processes import Cluster, RedisServer, eventually
+from tests.processes import CROSS_PROCESS_PUSH_S, Cluster, RedisServer, eventually
 
 
 async def _redis_state(server: Any) -> str:
@@ -51,7 +51,7 @@ async def test_processes_survive_a_redis_outage_and_recover(cluster: Cluster, ow
         assert reply["ok"], reply
         seq = reply["message"]["seq"]
         try:
-            await cy.wait_for("message:new", lambda m: m["seq"] == seq, timeout=1)
+            await cy.wait_for("message:new", lambda m: m["seq"] == seq, timeout=CROSS_PROCESS_PUSH_S)
         except TimeoutError:
             return False
         return True
