@@ -29,7 +29,7 @@ from ..storage.room_moderators import RoomModeratorStore
 from ..storage.sanctions import SanctionStore
 from .audit import record
 from .queue import publish_item
-from .resolution import item_with_resolution
+from .shapes import item_shape
 
 log = logging.getLogger("peerchat.moderation")
 
@@ -53,7 +53,7 @@ async def escalate_unclaimed(svc: Services) -> int:
                    target_id=item.target_id, now=now, item_id=item.id, room_id=item.room_id,
                    waited=round(now - item.created_at, 1))
         await tx.session.flush()
-        shapes = [item_with_resolution(await store.row(item.id)) for item in due]
+        shapes = [item_shape(await store.row(item.id)) for item in due]
         staff = await SanctionStore(tx.session).moderator_ids() if due else []
     for shape in shapes:
         svc.moderation.metrics.escalations += 1
@@ -83,7 +83,7 @@ async def widen_room_first(svc: Services) -> int:
                    reason="unclaimed" if due else "room_moderators_away")
             widened.append(item)
         await tx.session.flush()
-        shapes = [item_with_resolution(await store.row(item.id)) for item in widened]
+        shapes = [item_shape(await store.row(item.id)) for item in widened]
     for shape in shapes:
         log.info("room_first_widened item=%s room=%s", shape["id"], shape["room"])
         await publish_item(svc, "flag:new", shape)
@@ -133,7 +133,7 @@ async def release_abandoned_claims(svc: Services) -> int:
             item.status, item.claimed_by, item.claimed_at = "pending", None, None
             item.version, item.updated_at = item.version + 1, now
         await tx.session.flush()
-        shapes = [item_with_resolution(await store.row(item.id)) for item in items]
+        shapes = [item_shape(await store.row(item.id)) for item in items]
     svc.moderation.forget_offline(gone)
     svc.moderation.metrics.claims_released += len(shapes)
     for shape in shapes:

@@ -24,8 +24,8 @@ from ..storage.review_models import ReviewItem
 from ..storage.room_moderators import RoomModeratorStore
 from ..storage.rooms import RoomStore
 from .audit import record
-from .resolution import item_with_resolution
 from .routing import Audience, moderator_topic, route
+from .shapes import item_shape
 from .triage import SEVERITY_FILTERS, ItemKind, Triage, review_item_for, severity_filter
 from .verdict import Severity, Verdict
 
@@ -100,7 +100,7 @@ async def raise_item(tx: Transaction, svc: Services, signal: Signal, now: float)
         item.version += 1
     item.updated_at = now
     await tx.session.flush()
-    shape = item_with_resolution(await store.row(item.id))
+    shape = item_shape(await store.row(item.id))
     if signal.live_text is not None:
         shape["live_text"] = signal.live_text
     # News to whoever has not been alerted yet: a fresh item, or one its room's moderators had to themselves.
@@ -206,7 +206,7 @@ async def list_queue(svc: Services, *, actor: Principal, request: QueueRequest) 
         rows = await ReviewStore(session).rows(*conditions, after=after, limit=request.limit + 1)
     more = len(rows) > request.limit
     rows = rows[: request.limit]
-    return {"items": [item_with_resolution(r) for r in rows],
+    return {"items": [item_shape(r) for r in rows],
             "next_cursor": _encode_cursor(queue_key(rows[-1].item)) if more else None}
 
 
@@ -221,7 +221,7 @@ async def act_on_item(svc: Services, *, actor: Principal, item_id: str, version:
         item = await store.lock(item_id)
         if item is None:
             raise DomainError(ErrorCode.NOT_FOUND, "That review item doesn't exist.", field="item_id")
-        current = item_with_resolution(await store.row(item.id))
+        current = item_shape(await store.row(item.id))
         if item.status == "resolved":
             raise DomainError(ErrorCode.ALREADY_RESOLVED, "That item has already been resolved.", item=current)
         if item.version != version:
@@ -237,7 +237,7 @@ async def act_on_item(svc: Services, *, actor: Principal, item_id: str, version:
         record(tx.session, actor=actor, action=action, target_type=item.target_type, target_id=item.target_id,
                now=now, item_id=item.id, room_id=item.room_id, **detail)
         await tx.session.flush()
-        shape = item_with_resolution(await store.row(item.id))
+        shape = item_shape(await store.row(item.id))
         tx.after_commit(lambda: publish_item(svc, "flag:updated", shape))
     return {"item": shape, **extra}
 
@@ -263,7 +263,7 @@ async def do_release(svc: Services, *, actor: Principal, item_id: str, version: 
 async def do_resolve(svc: Services, *, actor: Principal, item_id: str, version: int, outcome: str,
                      note: str) -> dict[str, Any]:
     """Close the item; a message still held is then declined (see _decline_if_held) and the reply says so.
-    The note stays on the item (resolution.py); the log records only whether there is one, so the two agree
+    The note stays on the item (shapes.py); the log records only whether there is one, so the two agree
     on a note of blanks: there is none."""
     if outcome not in OUTCOMES:
         raise DomainError(ErrorCode.INVALID, f"outcome is one of {', '.join(OUTCOMES)}.", field="outcome")

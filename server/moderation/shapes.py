@@ -1,5 +1,5 @@
-"""How review items look on the wire (docs/protocol.md): ids, triage and workflow state, and what staff wrote
-when raising one; never message text."""
+"""How review items look on the wire (docs/protocol.md): ids, triage and workflow state, what staff wrote
+when raising one and how its review ended; never message text. Items go to moderators and admins only."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,6 +14,9 @@ def _when(timestamp: float | None) -> str | None:
 
 
 def item_shape(row: ItemRow) -> dict[str, Any]:
+    """The Item of docs/protocol.md. The resolution note lives here rather than in the moderation log, which
+    only says one was written (audit.py keeps staff's free text out of a log kept for a year); a reopened item
+    has neither it nor resolved_by (the queue clears both): its new episode is judged afresh."""
     item = row.item
     return {
         "id": item.id,
@@ -34,6 +37,8 @@ def item_shape(row: ItemRow) -> dict[str, Any]:
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
         "resolved_at": _when(item.resolved_at),
+        "resolved_by": user_shape(row.resolver) if row.resolver else None,
+        "resolution_note": item.note,
         "escalated_at": _when(item.escalated_at),
         "room_first_until": _when(item.room_first_until),
     }
