@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
@@ -94,6 +95,21 @@ class StartScanner(_Scanner):
         for positions in places.values():
             positions.sort()  # Hyperscan reports by end offset, but does not promise to
         return places
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """What pattern.finditer(text) finds, trying a match only at `starts` (StartScanner.starts: in order, and
+    every place where one may start): the first match at or after the end of the one before, for a pattern
+    that never matches empty. `re` would otherwise try it at every position of the text."""
+    found: list[re.Match[str]] = []
+    after = 0
+    for start in starts:
+        if start >= after:
+            match = pattern.match(text, start)
+            if match:
+                found.append(match)
+                after = match.end()
+    return found
 
 
 def _cache_dir() -> Path:

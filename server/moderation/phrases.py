@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import NamedTuple
 
-from .multiscan import StartScanner
+from .multiscan import StartScanner, matches_at
 from .normalize import normalize
 from .twins import reversed_twin
 from .verdict import Severity
@@ -149,12 +149,8 @@ class PhraseMatcher:
         hits: list[PhraseHit] = []
         for index, starts in sorted(self.scanner.starts(text).items()):
             phrase = self.phrases[index]
-            after = 0
-            for start in starts:
-                match = phrase.pattern.match(text, start) if start >= after else None
-                if match:
-                    hits.append(PhraseHit(phrase.rule, phrase.severity, start, match.end()))
-                    after = match.end()
+            hits += [PhraseHit(phrase.rule, phrase.severity, match.start(), match.end())
+                     for match in matches_at(phrase.pattern, text, starts)]
         return hits
 
 

@@ -7,6 +7,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from server.moderation.confidentiality import _URL, _urls
 from server.moderation.normalize import (_ASCII_FOLD, _LEET, _LEET_TOKEN, _MEASURE, _NOT_LETTERS, _REPEAT, _SPACED,
                                          _SPACED_HINT, SYMBOL, _collapse, _spaced, _unleet, fold_char, normalize)
 from server.moderation.phrases import _prefix_tree
@@ -122,6 +123,18 @@ def test_a_prefix_tree_matches_exactly_its_words(words: set[str], text: str) -> 
     tree = re.compile(_prefix_tree(words))
     flat = re.compile("|".join(re.escape(word).replace("'", "'?") for word in words) or "")
     assert (tree.fullmatch(text) is None) == (flat.fullmatch(text) is None)
+
+
+URL_PIECES = st.sampled_from([
+    "http", "s://", "www", ".", "co", "com", ".uk", "/", "x", "-", "@", " ", "é", "K", "\u212a", "HTTPS://", "t.co/ab",
+    "..", "_", "ſ",
+])
+
+
+@given(st.lists(URL_PIECES, max_size=20).map("".join) | st.text(max_size=60))
+def test_urls_are_found_as_finditer_finds_them(text: str) -> None:
+    """Trying _URL only where the reversed twin's scan says one may start finds exactly what finditer finds."""
+    assert [m.span() for m in _urls(text)] == [m.span() for m in _URL.finditer(text)]
 
 
 @settings(max_examples=200, deadline=None)
