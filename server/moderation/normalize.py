@@ -62,13 +62,14 @@ class _Source:
     marks of _repeat_marks, turned into spans (and runs) on first use.
     """
 
-    __slots__ = ("starts", "ends", "marks", "_repeats", "_runs", "built", "collapsed")
+    __slots__ = ("starts", "ends", "marks", "_repeats", "_runs", "_drops", "built", "collapsed")
 
     def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: list[tuple[int, int]] | bytes) -> None:
         self.starts, self.ends = starts, ends
         self.marks = repeats if isinstance(repeats, bytes) else b""
         self._repeats: list[tuple[int, int]] | None = None if isinstance(repeats, bytes) else repeats
         self._runs: dict[int, int] | None = None
+        self._drops: list[int] | None = None
         self.built = repeats == []
         self.collapsed: list[int] = []  # per repeat, where its one letter stands in the collapsed text
 
@@ -88,7 +89,9 @@ class _Source:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
         if self.marks:
-            return _marked_index(self.marks, index)
+            if self._drops is None:
+                self._drops = _drops(self.marks)
+            return index + bisect_right(self._drops, index), index + bisect_right(self._drops, index + 1)
         if not self.collapsed:
             self.collapsed = list(self.runs)  # runs are keyed by where each repeat's letter stands
         which = bisect_right(self.collapsed, index) - 1
@@ -375,20 +378,17 @@ def _marked_repeats(marks: bytes) -> list[tuple[int, int]]:
     return [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
 
 
-def _marked_index(marks: bytes, index: int) -> tuple[int, int]:
-    """_Source.index from the marks of _repeat_marks alone, in a few whole-buffer counts.
-
-    Position p is dropped by collapsing when marks[p - 1] is set, so collapsed character `index` stands at
-    the least position that equals index plus the dropped positions up to it; its run lasts while the
-    marks stay set.
-    """
-    position = index
-    moved = index + marks.count(0xFF, 0, position)
-    while moved != position:
-        position = moved
-        moved = index + marks.count(0xFF, 0, position)
-    last = marks.find(0, position)
-    return position, len(marks) if last < 0 else last
+def _drops(marks: bytes) -> list[int]:
+    """_Source.index's bisection table from the marks of _repeat_marks: per character collapsing dropped (a
+    mark before it), in order, its position less the number dropped before it. Collapsed character c then
+    stands at c plus how many of these are at most c, and its run ends at c plus how many are at most c + 1:
+    two bisections a span end, where counting marks up to it cost a few passes over the text each."""
+    drops: list[int] = []
+    position = marks.find(0xFF)
+    while position >= 0:
+        drops.append(position + 1 - len(drops))
+        position = marks.find(0xFF, position + 1)
+    return drops
 
 
 def _repeated(marks: bytes) -> bytes:
