@@ -353,7 +353,7 @@ async def test_the_moderation_log_shows_what_a_moderator_did_filters_and_pages_b
     await expect(entries).to_have_count(1)
     resolved = entries.first
     for words in ("Resolved a review item", "resolve", "mira, moderator", "a message by Ada in Anxiety",
-                  "Outcome: actioned.", "A note was written: it is kept on the review item, not in this log."):
+                  "Outcome: actioned.", "A note was written: read it on the item under Resolved in the review queue"):
         await expect(resolved).to_contain_text(words)
     await expect(resolved).not_to_contain_text("spoke to them")  # staff's free text stays out of the log
     await expect(resolved).not_to_contain_text("never listen")

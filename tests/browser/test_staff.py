@@ -7,6 +7,9 @@ from playwright.async_api import Page, WebSocketRoute, expect
 
 from tests.admin.api import call, staff_token
 from tests.browser.conftest import Pages, screenshot
+from tests.harness import Client
+from tests.moderation.factories import member, staff
+from tests.moderation.factories import say as send
 from tests.rooms.sessionkit import iso_in
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -145,6 +148,67 @@ async def test_a_reported_message_reaches_the_queue_and_the_moderator_warns_and_
     await item.get_by_role("button", name="Resolve").click()
     for page in (mira, nora):
         await expect(page.locator(".queue-item")).to_have_count(0)
+    pages.assert_clean()
+
+
+async def _reported(pages: Pages, author: str, text: str) -> None:
+    client, _ = await member(pages.server, pseudonym=author)
+    message = await send(client, text)
+    reporter, _ = await member(pages.server)
+    assert (await reporter.call("message:report", {"message_id": message["id"], "reason": "spam"}))["ok"]
+
+
+async def _resolve_over_socket(moderator: Client, about: str, outcome: str) -> None:
+    listed = await moderator.call("mod:queue", {})
+    item = next(i for i in listed["items"] if i["subject"]["pseudonym"] == about)
+    claimed = await moderator.call("mod:claim", {"item_id": item["id"], "version": item["version"]})
+    reply = await moderator.call("mod:resolve", {"item_id": item["id"], "version": claimed["item"]["version"],
+                                                 "outcome": outcome})
+    assert reply["ok"], reply
+
+
+async def test_a_resolution_note_is_read_in_the_resolved_view(pages: Pages) -> None:
+    mod = await pages.staff("moderator", "mira")
+    await expect(mod.get_by_text("Nothing is waiting")).to_be_visible()
+    await _reported(pages, "Bo", "check out my new playlist everyone")
+    item = mod.locator(".queue-item", has_text="About Bo")
+    await item.get_by_role("button", name="Claim").click()
+    await expect(item.locator(".claim")).to_have_text("You claimed this")
+    await expect(item).not_to_contain_text("null")
+    await item.get_by_label("Outcome").select_option("actioned")
+    note = f"Spoke to Bo, who agreed to stop {XSS}"
+    await item.get_by_label("Note for the team (optional)").fill(note)
+    await item.get_by_role("button", name="Resolve").click()
+    await expect(mod.get_by_role("tabpanel", name="Open").locator(".queue-item")).to_have_count(0)
+
+    # By keyboard: the arrow key moves from the Open tab to Resolved, which lists it read-only.
+    open_tab, resolved_tab = mod.get_by_role("tab", name="Open"), mod.get_by_role("tab", name="Resolved")
+    await expect(open_tab).to_have_attribute("aria-selected", "true")
+    await open_tab.focus()
+    await mod.keyboard.press("ArrowRight")
+    await expect(resolved_tab).to_be_focused()
+    await expect(resolved_tab).to_have_attribute("aria-selected", "true")
+    panel = mod.get_by_role("tabpanel", name="Resolved")
+    await expect(mod.get_by_role("tabpanel", name="Open")).to_be_hidden()
+    card = panel.get_by_role("listitem").filter(has_text="About Bo")
+    await expect(card.get_by_role("heading")).to_have_text("Report · anxiety")
+    await expect(card).to_contain_text("Signals: spam")
+    await expect(card.locator(".resolution dt")).to_have_text(["Outcome", "Resolved by", "Resolved",
+                                                               "Note for the team"])
+    await expect(card.locator(".resolution dd")).to_have_text(["Actioned", "mira (moderator)", re.compile(r"\d"),
+                                                               note])
+    await expect(card.get_by_role("button")).to_have_count(0)
+
+    # Resolved by someone else while the view is open: it joins the list, saying no note was written.
+    await _reported(pages, "Cy", "follow my channel for more")
+    await expect(mod.locator("#panel-queue-open .queue-item")).to_have_count(1)  # the Open tab, hidden
+    await _resolve_over_socket(await staff(pages.server, name="nora"), "Cy", "dismissed")
+    other = panel.get_by_role("listitem").filter(has_text="About Cy")
+    await expect(other.locator(".resolution dd")).to_have_text(["Dismissed (not a problem)", "nora (moderator)",
+                                                                re.compile(r"\d"), "none written"])
+    await expect(panel.locator(".queue-item")).to_have_count(2)
+    await expect(panel).not_to_contain_text("null")
+    assert await mod.locator("main img").count() == 0
     pages.assert_clean()
 
 

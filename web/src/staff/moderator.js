@@ -2,11 +2,15 @@
 // resolve, each action carrying the item's version. A new crisis item is shown, announced through the
 // assertive live region and (unless muted) chimes. Items from the rooms this moderator looks after are
 // marked "Your room" (their reports reach them first) and the Rooms filter shows only those.
-// Private support conversations open beside it.
+// Private support conversations open beside it. The Resolved tab lists, read-only, the items whose review
+// has ended (mod:queue status "resolved"): how each ended and the note left for the team, which the
+// moderation log only says was written.
 import { announce, h, noticeBox } from "../dom.js";
 import { EV, PUSH } from "../events.js";
-import { compareItems, FILTERS, FILTER_PRIORITY, isAlarm, isOpen, KIND_LABEL, queueCard } from "./queue-item.js";
+import { FILTERS, FILTER_PRIORITY, isAlarm, isOpen, KIND_LABEL, queueCard } from "./queue-item.js";
+import { itemList } from "./item-list.js";
 import { requireStaff } from "./login.js";
+import { tabSet } from "../tabs.js";
 import { supportPanel } from "../chat/support.js";
 import { chime } from "./chime.js";
 import { slowModeForm } from "./slow-mode-form.js";
@@ -17,20 +21,31 @@ export function moderatorView(main, app) {
   if (!requireStaff(app, ["moderator", "admin"])) return null;
   const conn = app.connect();
   const me = app.session.user;
-  const items = new Map();
   const contexts = new Map();
   const errors = new Map();
-  const cards = new Map(); // item id -> its card, rebuilt only when that item changed (keeps typed notes)
   const offs = [];
   let soundOn = localStorage.getItem(SOUND_KEY) !== "off";
   let filter = "";
   let mineOnly = false;
   let myRooms = new Set();
-  let cursor = null;
+  let showingResolved = false;
 
-  const list = h("ol", { class: "queue", "aria-label": "Review queue, most urgent first" });
-  const empty = h("p", { class: "empty" }, "Nothing is waiting. Thank you for keeping watch.");
-  const more = h("button", { type: "button", class: "secondary", hidden: true, onclick: loadMore }, "Load more items");
+  const queue = itemList({ label: "Review queue, most urgent first",
+    emptyText: "Nothing is waiting. Thank you for keeping watch.", moreText: "Load more items",
+    fetchPage: (cursor) => page({ cursor, ...queryOptions() }),
+    card: (item) => queueCard(item, { me, context: contexts.get(item.id), error: errors.get(item.id), handlers,
+      yourRoom: myRooms.has(item.room) }) });
+  const resolved = itemList({ label: "Resolved items, most urgent first",
+    emptyText: "No resolved items to show. They are kept only for this service's moderation retention period.",
+    moreText: "Load more resolved items",
+    fetchPage: (cursor) => page({ status: "resolved", cursor, ...queryOptions() }),
+    card: (item) => queueCard(item, { me, handlers, yourRoom: myRooms.has(item.room) }) });
+  const views = tabSet("Review items", [["queue-open", "Open"], ["queue-resolved", "Resolved"]], (index) => {
+    showingResolved = index === 1;
+    if (showingResolved) loadResolved();
+  });
+  views.panels[0].append(...queue.elements);
+  views.panels[1].append(...resolved.elements);
   const alertBox = h("div", { class: "urgent-alert", role: "alert", hidden: true });
   const status = h("div", { role: "status", class: "queue-status" });
   const online = h("span", {});
@@ -50,11 +65,11 @@ export function moderatorView(main, app) {
   });
   severity.addEventListener("change", () => {
     filter = severity.value;
-    subscribe();
+    refresh();
   });
   scope.addEventListener("change", () => {
     mineOnly = scope.value === "mine";
-    subscribe();
+    refresh();
   });
   main.append(h("div", { class: "page-head" },
     h("h1", {}, "Review queue"),
@@ -63,11 +78,12 @@ export function moderatorView(main, app) {
   roomsLine,
   h("div", { class: "control-row" }, h("label", { for: "queue-filter" }, "Show"), severity,
     h("label", { for: "queue-rooms" }, "Rooms"), scope),
-  alertBox, status, support.element, list, empty, more, slowMode.element);
+  alertBox, status, support.element, views.tablist, ...views.panels, slowMode.element);
+  views.select(0);
 
   offs.push(
     conn.on(PUSH.flagNew, ({ item }) => {
-      const known = items.has(item.id);
+      const known = queue.get(item.id) !== undefined;
       upsert(item);
       if (isAlarm(item)) raiseAlarm(item, "New");
       else if (!known && myRooms.has(item.room)) {
@@ -76,10 +92,10 @@ export function moderatorView(main, app) {
     }),
     conn.on(PUSH.moderatorRooms, ({ rooms }) => {
       setMyRooms(rooms);
-      if (mineOnly) subscribe();
+      if (mineOnly) refresh();
       else {
-        cards.clear();
-        render();
+        queue.redraw();
+        resolved.redraw();
       }
     }),
     conn.on(PUSH.flagUpdated, ({ item }) => upsert(item)),
@@ -87,13 +103,18 @@ export function moderatorView(main, app) {
       upsert(item);
       raiseAlarm(item, "Still unclaimed:");
     }),
-    conn.on("connection:up", subscribe),
+    conn.on("connection:up", refresh),
     conn.on("connection:up", slowMode.load),
     conn.onReconnect(() => support.reload()),
   );
   if (conn.isConnected) {
     subscribe();
     slowMode.load();
+  }
+
+  function refresh() {
+    subscribe();
+    if (showingResolved) loadResolved();
   }
 
   async function subscribe() {
@@ -107,25 +128,21 @@ export function moderatorView(main, app) {
     online.textContent = count === null ? "Moderators online: can't tell right now"
       : `${count} moderator${count === 1 ? "" : "s"} online`;
     setMyRooms(reply.my_rooms);
-    let snapshot = reply;
-    if (filter || mineOnly) {
-      snapshot = await conn.call(EV.modQueue, queryOptions());
-      if (!snapshot.ok) return;
-    }
-    items.clear();
-    cards.clear();
-    for (const item of snapshot.items) items.set(item.id, item);
-    cursor = snapshot.next_cursor;
-    render();
+    const snapshot = filter || mineOnly ? await page(queryOptions()) : reply;
+    if (snapshot) queue.replace(snapshot);
   }
 
-  async function loadMore() {
-    if (!cursor) return;
-    const reply = await conn.call(EV.modQueue, { cursor, ...queryOptions() });
-    if (!reply.ok) return;
-    for (const item of reply.items) items.set(item.id, item);
-    cursor = reply.next_cursor;
-    render();
+  async function loadResolved() {
+    const snapshot = await page({ status: "resolved", ...queryOptions() });
+    if (snapshot) resolved.replace(snapshot);
+  }
+
+  // One page of mod:queue, or null once the refusal is shown.
+  async function page(options) {
+    const reply = await conn.call(EV.modQueue, options);
+    if (reply.ok) return reply;
+    status.replaceChildren(noticeBox(reply.error.message, { kind: "error" }));
+    return null;
   }
 
   function queryOptions() {
@@ -139,37 +156,25 @@ export function moderatorView(main, app) {
       : "No rooms are assigned to you: every room's items reach you alike.";
   }
 
+  // An item moves between the lists as it is resolved or reopened; the Resolved list, loaded afresh each
+  // time its tab is chosen, takes in newly resolved items only while it is shown.
   function upsert(item) {
     if (!item) return;
-    const known = items.get(item.id);
+    const known = queue.get(item.id) ?? resolved.get(item.id);
     if (known && known.version > item.version) return;
-    // Text from a room that keeps none comes with the first alert only: keep it while the page is open.
-    if (known?.live_text && !item.live_text) item = { ...item, live_text: known.live_text };
     if (filter && item.priority !== FILTER_PRIORITY[filter]) return;
     if (mineOnly && !myRooms.has(item.room)) return;
-    cards.delete(item.id);
-    if (isOpen(item)) items.set(item.id, item);
-    else {
-      items.delete(item.id);
+    if (isOpen(item)) {
+      // Text from a room that keeps none comes with the first alert only: keep it while the page is open.
+      queue.put(known?.live_text && !item.live_text ? { ...item, live_text: known.live_text } : item);
+      resolved.drop(item.id);
+    } else {
+      queue.drop(item.id);
       contexts.delete(item.id);
+      if (showingResolved) resolved.put(item);
     }
-    render();
-  }
-
-  function render() {
-    const sorted = [...items.values()].sort(compareItems);
-    const wanted = sorted.map((item) => {
-      if (!cards.has(item.id)) {
-        cards.set(item.id, queueCard(item, { me, context: contexts.get(item.id), error: errors.get(item.id), handlers,
-          yourRoom: myRooms.has(item.room) }));
-      }
-      return cards.get(item.id);
-    });
-    for (const id of cards.keys()) if (!items.has(id)) cards.delete(id);
-    const current = [...list.children];
-    if (current.length !== wanted.length || current.some((el, i) => el !== wanted[i])) list.replaceChildren(...wanted);
-    empty.hidden = sorted.length > 0;
-    more.hidden = !cursor;
+    queue.render();
+    resolved.render();
   }
 
   function raiseAlarm(item, prefix) {
@@ -186,13 +191,13 @@ export function moderatorView(main, app) {
   // conflict carries the item's current state (e.g. claimed by someone else), which replaces ours.
   async function act(item, event, extra, done) {
     errors.delete(item.id);
-    cards.delete(item.id);
+    queue.forget(item.id);
     const reply = await conn.call(event, { item_id: item.id, version: item.version, ...extra });
     if (!reply.ok) {
       errors.set(item.id, reply.error.message);
-      cards.delete(item.id);
+      queue.forget(item.id);
       if (reply.error.item) upsert(reply.error.item);
-      else render();
+      else queue.render();
       announce(reply.error.message);
       return null;
     }
@@ -215,8 +220,8 @@ export function moderatorView(main, app) {
         "Removed. The message is gone for everyone, and its author was told.");
       if (reply) {
         contexts.get(item.id)?.removed.add(reply.removed.id);
-        cards.delete(item.id);
-        render();
+        queue.forget(item.id);
+        queue.render();
       }
     },
     warn: (item, note) => act(item, EV.modWarn, { note }, `Warning sent to ${item.subject.pseudonym}.`),
@@ -230,8 +235,8 @@ export function moderatorView(main, app) {
     context: async (item) => {
       if (contexts.has(item.id)) {
         contexts.delete(item.id);
-        cards.delete(item.id);
-        render();
+        queue.forget(item.id);
+        queue.render();
         return;
       }
       await loadContext(item);
@@ -240,8 +245,8 @@ export function moderatorView(main, app) {
       const reply = await conn.call(EV.supportOpen, { user_id: item.subject.id });
       if (!reply.ok) {
         errors.set(item.id, reply.error.message);
-        cards.delete(item.id);
-        render();
+        queue.forget(item.id);
+        queue.render();
         return;
       }
       support.open(reply.conversation, reply.messages);
@@ -251,8 +256,8 @@ export function moderatorView(main, app) {
   async function loadContext(item) {
     const reply = await conn.call(EV.modContext, { message_id: item.target.id, before: 5, after: 5 });
     contexts.set(item.id, reply.ok ? { ...reply, removed: new Set() } : { error: reply.error.message, removed: new Set() });
-    cards.delete(item.id);
-    render();
+    queue.forget(item.id);
+    queue.render();
   }
 
   return () => {

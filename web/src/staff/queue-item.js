@@ -1,7 +1,8 @@
 // One review item as moderators see it (the Item shape of docs/protocol.md: never message text; the
 // text comes from mod:context, which the server audits; a held message shows what was typed, which is
-// what Approve posts, or nothing when the room's rules keep it from this role). Pure rendering.
-import { formatTime, h } from "../dom.js";
+// what Approve posts, or nothing when the room's rules keep it from this role). A resolved item is a
+// record: how it ended instead of actions. Pure rendering.
+import { append, formatDateTime, formatTime, h } from "../dom.js";
 import { RESOLVE_OUTCOMES } from "../events.js";
 
 export const SEVERITY_LABEL = { imminent: "Imminent", high: "High", medium: "Medium", low: "Low" };
@@ -10,9 +11,10 @@ export const KIND_LABEL = {
   contact: "Contact details", flood: "Flooding", held: "Held message",
 };
 // The queue's severity filter words and the item priority (tier) each one names.
-export const FILTERS = [["", "Everything open"], ["imminent", "Imminent crisis"], ["crisis", "Crisis"],
+export const FILTERS = [["", "Every severity"], ["imminent", "Imminent crisis"], ["crisis", "Crisis"],
   ["abuse", "Abuse and harassment"], ["report", "Other reports"], ["minor", "Minor rule breaks"]];
 export const FILTER_PRIORITY = { imminent: 5, crisis: 4, abuse: 3, report: 2, minor: 1 };
+const OUTCOME_LABEL = Object.fromEntries(RESOLVE_OUTCOMES);
 const MUTE_MINUTES = [[10, "10 minutes"], [60, "1 hour"], [1440, "1 day"], [10080, "7 days"]];
 
 // The server's queue order: priority, then score, then oldest first.
@@ -146,6 +148,19 @@ function actionPanel(item, context, handlers) {
   return panel;
 }
 
+// A resolved item may be weeks old (it is kept for moderation retention).
+const longTime = (iso) => formatDateTime(iso, { year: true });
+
+// How a resolved item ended: the outcome, who resolved it and when, and their note for the team, as text.
+function resolution(item) {
+  const by = item.resolved_by;
+  return h("dl", { class: "audit-facts resolution" },
+    h("dt", {}, "Outcome"), h("dd", {}, OUTCOME_LABEL[item.outcome] ?? item.outcome),
+    h("dt", {}, "Resolved by"), h("dd", {}, by ? `${by.pseudonym} (${by.role})` : "a deleted account"),
+    h("dt", {}, "Resolved"), h("dd", {}, h("time", { datetime: item.resolved_at }, longTime(item.resolved_at))),
+    h("dt", {}, "Note for the team"), h("dd", {}, item.resolution_note ?? "none written"));
+}
+
 // While only the room's own moderators have been alerted (room_first_until), say so, and until when.
 function routingNote(item, yourRoom) {
   if (!item.room_first_until || item.status !== "pending") return null;
@@ -156,6 +171,7 @@ function routingNote(item, yourRoom) {
 }
 
 export function queueCard(item, { me, context, error, handlers, yourRoom = false }) {
+  const open = isOpen(item);
   const claimer = item.claimed_by;
   const mine = claimer?.id === me.id;
   const titleId = `item-${item.id}-title`;
@@ -165,7 +181,7 @@ export function queueCard(item, { me, context, error, handlers, yourRoom = false
       h("span", { class: `severity sev-${item.severity}` }, SEVERITY_LABEL[item.severity] ?? item.severity),
       h("h3", { id: titleId }, `${KIND_LABEL[item.kind] ?? item.kind} · ${item.room ?? "no room"}`,
         yourRoom ? h("span", { class: "badge your-room" }, "Your room") : null),
-      h("time", { datetime: item.created_at }, formatTime(item.created_at)),
+      h("time", { datetime: item.created_at }, (open ? formatTime : longTime)(item.created_at)),
       item.escalated_at ? h("span", { class: "badge escalated" }, "escalated: nobody claimed it") : null),
     routingNote(item, yourRoom),
     h("p", { class: "meta" },
@@ -173,6 +189,9 @@ export function queueCard(item, { me, context, error, handlers, yourRoom = false
       reasonsText(item.reasons) ? h("span", {}, reasonsText(item.reasons)) : null,
       item.score > 1 ? h("span", {}, `score ${item.score}`) : null),
     staffNotes(item.notes),
+    open ? null : resolution(item));
+  if (!open) return card;
+  append(card, [
     h("p", { class: "claim" }, claimer ? (mine ? "You claimed this" : `Claimed by ${claimer.pseudonym}`) : "Not claimed yet"),
     item.live_text ? h("div", { class: "live-text" },
       h("p", { class: "meta" }, item.target.type === "user"
@@ -180,7 +199,7 @@ export function queueCard(item, { me, context, error, handlers, yourRoom = false
           + "when you reload."
         : "What they said. This room keeps no text: you see it in this alert only, and it is gone when you reload."),
       h("p", { class: "message-text" }, item.live_text)) : null,
-    error ? h("p", { class: "notice notice-error", role: "alert" }, error) : null);
+    error ? h("p", { class: "notice notice-error", role: "alert" }, error) : null]);
   const buttons = h("div", { class: "queue-actions" });
   if (!claimer) buttons.append(h("button", { type: "button", class: "primary", onclick: () => handlers.claim(item) }, "Claim"));
   if (mine || (claimer && me.role === "admin")) {

@@ -62,7 +62,7 @@ function details(entry) {
     case "report": return `Reason: ${String(d.reason ?? "not given").replaceAll("_", " ")}.`;
     case "flag": return `Kind: ${d.kind}; severity: ${d.severity}.`;
     case "resolve": return `Outcome: ${OUTCOMES[d.outcome] ?? d.outcome}.`
-      + (d.with_note ? " A note was written: it is kept on the review item, not in this log." : "");
+      + (d.with_note ? " A note was written: read it on the item under Resolved in the review queue, while it is kept." : "");
     case "mute": return `For ${duration(d.minutes * 60)}, ${d.everywhere ? "in every room" : "in this room"}.`;
     case "role.set": return `From ${d.old} to ${d.new}.`;
     case "escalate": return `It had waited ${duration(d.waited)}.`;
