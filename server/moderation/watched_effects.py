@@ -7,7 +7,7 @@ fold them into the moderators' mutes, and `check_rule_mute` is the one place the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..errors import DomainError, ErrorCode
 from ..identity.principal import Principal
@@ -56,7 +56,7 @@ def escalate(verdict: Verdict, hits: int, rule_mute: int, rules: Escalation = ES
     elif hits > rules.hits and decision.rank < Decision.HOLD.rank:
         decision = Decision.HOLD
         notices = [n for n in notices if n.code != "watched_masked"] + [HELD]
-    return replace(verdict, decision=decision, notices=tuple(notices)), mute
+    return verdict._replace(decision=decision, notices=tuple(notices)), mute
 
 
 async def check_rule_mute(tx: Transaction, svc: Services, *, actor: Principal, room_id: str,
@@ -69,7 +69,7 @@ async def check_rule_mute(tx: Transaction, svc: Services, *, actor: Principal, r
         return verdict
     if verdict.flag_of(FlagKind.CRISIS) is not None:
         notices = tuple(n for n in verdict.notices if n.code not in ("held_for_review", "muted")) + (HELD,)
-        return replace(verdict, decision=Decision.HOLD, notices=notices)
+        return verdict._replace(decision=Decision.HOLD, notices=notices)
     raise DomainError(ErrorCode.MUTED, MUTED_MESSAGE, retry_after=until - now)
 
 
