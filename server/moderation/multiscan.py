@@ -62,6 +62,26 @@ class MultiScanner(_Scanner):
         return found
 
 
+def _note_only_end(_rule: int, _start: int, end: int, _flags: int, found: object) -> None:
+    found.append(end)  # type: ignore[attr-defined]  # the list `ends` passes as context
+
+
+class EndScanner(_Scanner):
+    """Every place in bytes where one of a few patterns ends a match, for patterns that match rarely: one
+    Hyperscan pass in C, then a Python call only per match."""
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        super().__init__(patterns, [0] * len(patterns))
+
+    def ends(self, data: bytes) -> list[int]:
+        """The end offsets of every match, in order, each once."""
+        found: list[int] = []
+        if self._database is not None:
+            self._scan(data, _note_only_end, found)
+            found.sort()  # Hyperscan reports by end offset, but does not promise to
+        return found
+
+
 # For StartScanner on non-ASCII text: UTF-8 continuation bytes to 1, others to 0, to count characters.
 _CONTINUATION = bytes(int(0x80 <= b < 0xC0) for b in range(256))
 

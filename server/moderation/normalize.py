@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 
 from confusable_homoglyphs.confusables import confusables_data
 
-from .multiscan import MultiScanner
+from .multiscan import EndScanner, MultiScanner
 from .verdict import Span
 from .wordshape import ASCII, AsciiTable
 
@@ -58,7 +58,8 @@ class _Source:
     """Original ranges per character, built only when a span is asked for (most messages never need it).
 
     Where letters repeated before they were collapsed comes as `repeats` (spans) or, for ASCII text, as the
-    marks of _repeat_marks, turned into spans (and runs) on first use.
+    marks of _collapse (0xff at each index whose letter the next character repeats, else 0: one byte shorter
+    than the text), turned into spans (and runs) on first use.
     """
 
     __slots__ = ("starts", "ends", "marks", "_repeats", "_runs", "_drops", "built", "collapsed")
@@ -352,33 +353,24 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
     return runs
 
 
-# bytes.translate tables for _repeat_marks: ASCII letters to 0, other bytes to 1; 0 to 0xff, others to 0.
-_NOT_LETTER = bytes(int(not chr(b).isalpha() or b > 127) for b in range(256))
-_MARK_ZERO = b"\xff" + bytes(255)
 _MARKED_RUN = re.compile(rb"\xff+")
 _MARK_ONE = bytes(255) + b"\x01"  # for _repeated: 0xff to 1, others to 0
 
 
-def _repeat_marks(data: bytes) -> bytes:
-    """For ASCII text, 0xff at each index whose letter the next character repeats, else 0 (one byte shorter).
-
-    Whole-buffer operations in C: a regex for repeats tries every position (about 0.1 us a character)
-    and most messages hold a double letter. XOR with the text shifted by one is zero where a character
-    equals the next; OR-ing in 1 for non-letters keeps letters only.
-    """
-    head = data[:-1]
-    equal = (int.from_bytes(head, "big") ^ int.from_bytes(data[1:], "big")
-             | int.from_bytes(head.translate(_NOT_LETTER), "big"))
-    return equal.to_bytes(len(head), "big").translate(_MARK_ZERO)
+@cache
+def _doubled_letters() -> EndScanner:
+    """Where an ASCII letter repeats the one before it. Most messages hold a few ("ll", "ee", "ss"): one
+    Hyperscan pass finds them, where a regex with a back-reference tries every position (0.1 us each)."""
+    return EndScanner([b"|".join(letter.encode() * 2 for letter in string.ascii_letters)])
 
 
 def _marked_repeats(marks: bytes) -> list[tuple[int, int]]:
-    """The spans of repeated letters, as _REPEAT finds them, from the marks of _repeat_marks."""
+    """The spans of repeated letters, as _REPEAT finds them, from the marks (see _Source)."""
     return [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
 
 
 def _drops(marks: bytes) -> list[int]:
-    """_Source.index's bisection table from the marks of _repeat_marks: per character collapsing dropped (a
+    """_Source.index's bisection table from the marks (see _Source): per character collapsing dropped (a
     mark before it), in order, its position less the number dropped before it. Collapsed character c then
     stands at c plus how many of these are at most c, and its run ends at c plus how many are at most c + 1:
     two bisections a span end, where counting marks up to it cost a few passes over the text each."""
@@ -391,7 +383,7 @@ def _drops(marks: bytes) -> list[int]:
 
 
 def _repeated(marks: bytes) -> bytes:
-    """Normalized.repeated from the marks of _repeat_marks, in whole-buffer operations like them.
+    """Normalized.repeated from the marks (see _Source), in whole-buffer operations.
 
     Per character before collapsing: 1 where the next one repeats it, plus 1 where the one after that does
     too; then the characters collapsing dropped (a mark before them) are dropped here too.
@@ -424,15 +416,21 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int], folded: str
 
     `folded`: the text before symbols stood in for its characters beyond ASCII, if they did (Normalized.text)."""
     if text.isascii():
-        data = text.encode("ascii")
-        marks = _repeat_marks(data) if len(data) > 1 else b""
-        if b"\xff" not in marks:
+        doubled = _doubled_letters().ends(text.encode("ascii"))
+        if not doubled:
             return Normalized(text, _Source(starts, ends, []), folded)
-        # Each mark moved on by one byte (the bigger int) turns the repeating byte to 0xff; translate drops those.
-        marked = (int.from_bytes(data, "big") | int.from_bytes(marks, "big")).to_bytes(len(data), "big")
-        return Normalized(marked.translate(None, b"\xff").decode("ascii"), _Source(starts, ends, marks), folded)
+        # A pair ending at `end` drops the letter at end - 1; the marks (see _Source) set the byte before it.
+        marks = bytearray(len(text) - 1)
+        pieces: list[str] = []
+        position = 0
+        for end in doubled:
+            pieces.append(text[position:end - 1])
+            position = end
+            marks[end - 2] = 0xFF
+        pieces.append(text[position:])
+        return Normalized("".join(pieces), _Source(starts, ends, bytes(marks)), folded)
     repeats = list(map(re.Match.span, _REPEAT.finditer(text)))  # letters beyond ASCII (see _stand_in)
-    pieces: list[str] = []
+    pieces = []
     position = 0
     for start, end in repeats:
         pieces.append(text[position:start + 1])
