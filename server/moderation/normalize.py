@@ -85,13 +85,18 @@ class _Source:
             self._runs = _runs(self.repeats)
         return self._runs
 
+    @property
+    def drops(self) -> list[int]:
+        if self._drops is None:
+            self._drops = _drops(self.marks)
+        return self._drops
+
     def index(self, index: int) -> tuple[int, int]:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
         if self.marks:
-            if self._drops is None:
-                self._drops = _drops(self.marks)
-            return index + bisect_right(self._drops, index), index + bisect_right(self._drops, index + 1)
+            drops = self.drops
+            return index + bisect_right(drops, index), index + bisect_right(drops, index + 1)
         if not self.collapsed:
             self.collapsed = list(self.runs)  # runs are keyed by where each repeat's letter stands
         which = bisect_right(self.collapsed, index) - 1
@@ -106,7 +111,7 @@ class _Source:
         """Per collapsed character, how many more times it was typed in a row, at most 2 (typed three times
         is stretching, however long it goes on)."""
         if self.marks:
-            return _repeated(self.marks)
+            return _repeated(self.drops, length)
         if not self._repeats:
             return bytes(length)
         repeated = bytearray(length)
@@ -354,7 +359,6 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
 
 
 _MARKED_RUN = re.compile(rb"\xff+")
-_MARK_ONE = bytes(255) + b"\x01"  # for _repeated: 0xff to 1, others to 0
 
 
 @cache
@@ -382,16 +386,13 @@ def _drops(marks: bytes) -> list[int]:
     return drops
 
 
-def _repeated(marks: bytes) -> bytes:
-    """Normalized.repeated from the marks (see _Source), in whole-buffer operations.
-
-    Per character before collapsing: 1 where the next one repeats it, plus 1 where the one after that does
-    too; then the characters collapsing dropped (a mark before them) are dropped here too.
-    """
-    once = int.from_bytes((marks + b"\x00").translate(_MARK_ONE), "big")
-    counts = once + (once & (once << 8))
-    dropped = int.from_bytes(b"\x00" + marks, "big")
-    return (counts | dropped).to_bytes(len(marks) + 1, "big").translate(None, b"\xff")
+def _repeated(drops: list[int], length: int) -> bytes:
+    """Normalized.repeated from _drops: collapsed character c lost one more letter for each drop at c + 1."""
+    repeated = bytearray(length)
+    for drop in drops:
+        if repeated[drop - 1] < 2:
+            repeated[drop - 1] += 1
+    return bytes(repeated)
 
 
 def _spaced(text: str) -> bool:
