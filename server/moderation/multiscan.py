@@ -62,6 +62,10 @@ class MultiScanner(_Scanner):
         return found
 
 
+def _end(match: tuple[int, int]) -> int:
+    return match[1]
+
+
 def _note_only_end(_rule: int, _start: int, end: int, _flags: int, found: object) -> None:
     found.append(end)  # type: ignore[attr-defined]  # the list `ends` passes as context
 
@@ -72,6 +76,14 @@ class EndScanner(_Scanner):
 
     def __init__(self, patterns: Sequence[bytes]) -> None:
         super().__init__(patterns, [0] * len(patterns))
+
+    def matches(self, data: bytes) -> list[tuple[int, int]]:
+        """Every match as (pattern index, end offset), in order of end."""
+        found: list[tuple[int, int]] = []
+        if self._database is not None:
+            self._scan(data, _note_end, found)
+            found.sort(key=_end)
+        return found
 
     def ends(self, data: bytes) -> list[int]:
         """The end offsets of every match, in order, each once."""

@@ -1,4 +1,4 @@
-"""Profanity and slurs: one Aho-Corasick automaton over better-profanity's list and ours.
+"""Profanity and slurs: one multi-literal Hyperscan database over better-profanity's list and ours.
 
 Matching runs on normalised text and accepts a hit only at a word start, as a whole word, an
 inflection ("fucking", "bitches") or a compound of two listed words ("shitface"), so words that
@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
 
-import ahocorasick
-
+from .multiscan import EndScanner
 from .normalize import Normalized, normalize
 from .phrases import read_lines
 from .verdict import Flag, FlagKind, Severity
@@ -106,18 +105,28 @@ def _word_starts() -> WordStarts:
     return WordStarts(set(_table()), inner="*")
 
 
+class _Spellings:
+    """Each spelling at a word start (wordshape.WordStarts), and anywhere for the few listed as *word*: one
+    Hyperscan pass over the view's bytes (most messages hold none, a few one or two), where an Aho-Corasick
+    automaton walks every character in Python's iterator protocol."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, bool, bool]] = []  # per pattern: the key, at a word start, listed as *word*
+        literals: list[bytes] = []
+        for key, entries in _table().items():
+            anywhere = any(entry.anywhere for entry in entries)
+            for before in _word_starts().prefixes:
+                literals.append((before + key).encode("utf-8"))
+                self.found.append((key, True, anywhere))
+            if anywhere:
+                literals.append(key.encode("utf-8"))
+                self.found.append((key, False, True))
+        self.scanner = EndScanner([b"".join(b"\\x%02x" % byte for byte in literal) for literal in literals])
+
+
 @cache
-def _automaton() -> ahocorasick.Automaton:
-    """Each spelling at a word start (wordshape.WordStarts), and anywhere for the few listed as *word*."""
-    automaton = ahocorasick.Automaton()
-    for key, entries in _table().items():
-        anywhere = any(entry.anywhere for entry in entries)
-        for before in _word_starts().prefixes:
-            automaton.add_word(before + key, (key, True, anywhere))
-        if anywhere:
-            automaton.add_word(key, (key, False, True))
-    automaton.make_automaton()
-    return automaton
+def _spellings() -> _Spellings:
+    return _Spellings()
 
 
 def _is_token_char(char: str) -> bool:
@@ -208,7 +217,11 @@ def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     hits: dict[tuple[int, int], FlagKind] = {}
     table, neighbourly, abuse = _table(), _neighbourly(), FlagKind.ABUSE
     repeated = b""
-    for last, (key, at_word_start, anywhere) in _automaton().iter(view):
+    spellings = _spellings()
+    data = view.encode("utf-8", "surrogatepass")
+    for rule, end in spellings.scanner.matches(data):
+        key, at_word_start, anywhere = spellings.found[rule]
+        last = end - 1 if len(data) == len(view) else len(data[:end].decode("utf-8", "surrogatepass")) - 1
         start = last - len(key)
         if not at_word_start and view[start] == " ":
             continue  # a *word* at a word start: its word-start key reports it

@@ -67,7 +67,8 @@ def word_shape(text: str) -> str | None:
 
 
 class WordStarts:
-    """Lets an Aho-Corasick automaton report only matches that start a word, with no per-hit check.
+    """Lets a multi-word matcher (Aho-Corasick, Hyperscan) report only matches that start a word, with no
+    per-hit check.
 
     A word starts where the character before it is not a letter or digit (nor one of `inner`, which
     counts as part of a word). The view is " " + text with every other such character turned into a
