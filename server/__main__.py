@@ -73,14 +73,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.with_overrides(host=args.host or settings.host,
                                        port=settings.port if args.port is None else args.port)
     _tune_runtime(settings)
+    # Build the pipeline's matchers now, not on the first message, and before the loop runs: on it they would
+    # stall the Redis link's commands past its timeout (over a second on a busy host), and the process would
+    # start in per-process mode (rate limits not shared) until its next heartbeat.
+    review("warming up", RoomPolicy(), SenderContext())
     app = create_app(settings)
 
-    async def warm_up(_app: web.Application) -> None:
-        # Build the pipeline's matchers now, not on the first message (hundreds of ms on the loop).
-        review("warming up", RoomPolicy(), SenderContext())
+    async def freeze(_app: web.Application) -> None:
         freeze_startup_objects()
 
-    app.on_startup.append(warm_up)
+    app.on_startup.append(freeze)
     app.cleanup_ctx.append(_young_collections)
     try:
         asyncio.run(serve(app, settings))
