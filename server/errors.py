@@ -1,6 +1,7 @@
 """One error vocabulary for the whole server; only the edges turn it into an ack or an HTTP response."""
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Any
 
@@ -78,7 +79,8 @@ class DomainError(Exception):
     def to_dict(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code.value, "message": self.message, **self.extra}
         if self.retry_after is not None:
-            error["retry_after"] = round(self.retry_after, 3)
+            # rounded up: a refusal that said "wait 0" would be refused again on the client's immediate retry
+            error["retry_after"] = math.ceil(self.retry_after * 1000) / 1000
         return {"error": error}
 
     @property
