@@ -66,10 +66,6 @@ def _end(match: tuple[int, int]) -> int:
     return match[1]
 
 
-def _note_only_end(_rule: int, _start: int, end: int, _flags: int, found: object) -> None:
-    found.append(end)  # type: ignore[attr-defined]  # the list `ends` passes as context
-
-
 class EndScanner(_Scanner):
     """Every place in bytes where one of a few patterns ends a match, for patterns that match rarely: one
     Hyperscan pass in C, then a Python call only per match."""
@@ -82,16 +78,12 @@ class EndScanner(_Scanner):
         found: list[tuple[int, int]] = []
         if self._database is not None:
             self._scan(data, _note_end, found)
-            found.sort(key=_end)
+            found.sort(key=_end)  # Hyperscan reports by end offset, but does not promise to
         return found
 
     def ends(self, data: bytes) -> list[int]:
-        """The end offsets of every match, in order, each once."""
-        found: list[int] = []
-        if self._database is not None:
-            self._scan(data, _note_only_end, found)
-            found.sort()  # Hyperscan reports by end offset, but does not promise to
-        return found
+        """The end offsets of every match, in order (each once, for a single pattern)."""
+        return [end for _, end in self.matches(data)]
 
 
 # For StartScanner on non-ASCII text: UTF-8 continuation bytes to 1, others to 0, to count characters.

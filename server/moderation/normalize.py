@@ -57,26 +57,27 @@ _REPEAT = re.compile(r"([^\W\d_])\1+")
 class _Source:
     """Original ranges per character, built only when a span is asked for (most messages never need it).
 
-    Where letters repeated before they were collapsed comes as `repeats` (spans) or, for ASCII text, as the
-    marks of _collapse (0xff at each index whose letter the next character repeats, else 0: one byte shorter
-    than the text), turned into spans (and runs) on first use.
+    Where letters repeated before they were collapsed comes as `repeats` (spans) or, for ASCII text, as
+    `dropped` (where each letter collapsing dropped stood, in order), from which the spans (and runs) are
+    worked out on first use.
     """
 
-    __slots__ = ("starts", "ends", "marks", "_repeats", "_runs", "_drops", "built", "collapsed")
+    __slots__ = ("starts", "ends", "dropped", "_repeats", "_runs", "_drops", "built", "collapsed")
 
-    def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: list[tuple[int, int]] | bytes) -> None:
+    def __init__(self, starts: Sequence[int], ends: Sequence[int], repeats: Sequence[tuple[int, int]] = (),
+                 dropped: list[int] | None = None) -> None:
         self.starts, self.ends = starts, ends
-        self.marks = repeats if isinstance(repeats, bytes) else b""
-        self._repeats: list[tuple[int, int]] | None = None if isinstance(repeats, bytes) else repeats
+        self.dropped = dropped or []
+        self._repeats: list[tuple[int, int]] | None = None if self.dropped else list(repeats)
         self._runs: dict[int, int] | None = None
         self._drops: list[int] | None = None
-        self.built = repeats == []
+        self.built = not self.dropped and not repeats
         self.collapsed: list[int] = []  # per repeat, where its one letter stands in the collapsed text
 
     @property
     def repeats(self) -> list[tuple[int, int]]:
         if self._repeats is None:
-            self._repeats = _marked_repeats(self.marks)
+            self._repeats = _dropped_repeats(self.dropped)
         return self._repeats
 
     @property
@@ -87,14 +88,17 @@ class _Source:
 
     @property
     def drops(self) -> list[int]:
+        """Per letter dropped, where it stood less the number dropped before it: collapsed character c then
+        stands at c plus how many of these are at most c, and its run ends at c plus how many are at most
+        c + 1 (two bisections a span end)."""
         if self._drops is None:
-            self._drops = _drops(self.marks)
+            self._drops = [position - before for before, position in enumerate(self.dropped)]
         return self._drops
 
     def index(self, index: int) -> tuple[int, int]:
         """The first and last character before collapsing behind collapsed character index, without building
         the whole map: a span needs only its two ends."""
-        if self.marks:
+        if self.dropped:
             drops = self.drops
             return index + bisect_right(drops, index), index + bisect_right(drops, index + 1)
         if not self.collapsed:
@@ -110,7 +114,7 @@ class _Source:
     def repeated(self, length: int) -> bytes:
         """Per collapsed character, how many more times it was typed in a row, at most 2 (typed three times
         is stretching, however long it goes on)."""
-        if self.marks:
+        if self.dropped:
             return _repeated(self.drops, length)
         if not self._repeats:
             return bytes(length)
@@ -358,9 +362,6 @@ def _runs(repeats: list[tuple[int, int]]) -> dict[int, int]:
     return runs
 
 
-_MARKED_RUN = re.compile(rb"\xff+")
-
-
 @cache
 def _doubled_letters() -> EndScanner:
     """Where an ASCII letter repeats the one before it. Most messages hold a few ("ll", "ee", "ss"): one
@@ -368,26 +369,19 @@ def _doubled_letters() -> EndScanner:
     return EndScanner([b"|".join(letter.encode() * 2 for letter in string.ascii_letters)])
 
 
-def _marked_repeats(marks: bytes) -> list[tuple[int, int]]:
-    """The spans of repeated letters, as _REPEAT finds them, from the marks (see _Source)."""
-    return [(run.start(), run.end() + 1) for run in _MARKED_RUN.finditer(marks)]
-
-
-def _drops(marks: bytes) -> list[int]:
-    """_Source.index's bisection table from the marks (see _Source): per character collapsing dropped (a
-    mark before it), in order, its position less the number dropped before it. Collapsed character c then
-    stands at c plus how many of these are at most c, and its run ends at c plus how many are at most c + 1:
-    two bisections a span end, where counting marks up to it cost a few passes over the text each."""
-    drops: list[int] = []
-    position = marks.find(0xFF)
-    while position >= 0:
-        drops.append(position + 1 - len(drops))
-        position = marks.find(0xFF, position + 1)
-    return drops
+def _dropped_repeats(dropped: list[int]) -> list[tuple[int, int]]:
+    """The spans of repeated letters, as _REPEAT finds them, from where collapsing dropped letters."""
+    repeats: list[tuple[int, int]] = []
+    for position in dropped:
+        if repeats and repeats[-1][1] == position:
+            repeats[-1] = (repeats[-1][0], position + 1)
+        else:
+            repeats.append((position - 1, position + 1))
+    return repeats
 
 
 def _repeated(drops: list[int], length: int) -> bytes:
-    """Normalized.repeated from _drops: collapsed character c lost one more letter for each drop at c + 1."""
+    """Normalized.repeated from _Source.drops: collapsed character c lost one more letter for each drop at c + 1."""
     repeated = bytearray(length)
     for drop in drops:
         if repeated[drop - 1] < 2:
@@ -419,17 +413,15 @@ def _collapse(text: str, starts: Sequence[int], ends: Sequence[int], folded: str
     if text.isascii():
         doubled = _doubled_letters().ends(text.encode("ascii"))
         if not doubled:
-            return Normalized(text, _Source(starts, ends, []), folded)
-        # A pair ending at `end` drops the letter at end - 1; the marks (see _Source) set the byte before it.
-        marks = bytearray(len(text) - 1)
+            return Normalized(text, _Source(starts, ends), folded)
+        dropped = [end - 1 for end in doubled]  # a pair ending at `end` drops the letter at end - 1
         pieces: list[str] = []
         position = 0
-        for end in doubled:
-            pieces.append(text[position:end - 1])
-            position = end
-            marks[end - 2] = 0xFF
+        for drop in dropped:
+            pieces.append(text[position:drop])
+            position = drop + 1
         pieces.append(text[position:])
-        return Normalized("".join(pieces), _Source(starts, ends, bytes(marks)), folded)
+        return Normalized("".join(pieces), _Source(starts, ends, dropped=dropped), folded)
     repeats = list(map(re.Match.span, _REPEAT.finditer(text)))  # letters beyond ASCII (see _stand_in)
     pieces = []
     position = 0

@@ -209,7 +209,7 @@ def _cleared_by_neighbours(view: str, token_start: int, token_end: int) -> bool:
 def find_words(norm: Normalized) -> list[tuple[FlagKind, int, int]]:
     """Listed words in normalised text, as (kind, start, end) in normalised coordinates.
 
-    Tokens are runs of characters other than spaces in the automaton's view (" " + text with every other
+    Tokens are runs of characters other than spaces in the word view (" " + text with every other
     character a space), so their bounds are found by str.find: text index i is view index i + 1.
     """
     text = norm.plain
