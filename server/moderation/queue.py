@@ -19,10 +19,11 @@ from ..identity.roles import Role, can_moderate
 from ..services import Services
 from ..storage.database import Transaction
 from ..storage.review import OPEN, QueueKey, ReviewStore, queue_key
-from ..storage.models import Message, Room, User
+from ..storage.models import Message, Room
 from ..storage.review_models import ReviewItem
 from ..storage.room_moderators import RoomModeratorStore
 from ..storage.rooms import RoomStore
+from ..storage.users import UserStore
 from .audit import record
 from .routing import Audience, moderator_topic, route
 from .shapes import item_shape
@@ -126,7 +127,7 @@ async def raise_for_verdict(tx: Transaction, svc: Services, message: Message, ve
 async def _staff_note(tx: Transaction, signal: Signal, now: float) -> dict[str, Any]:
     """The note with who wrote it, by the pseudonym they had then (as a pin keeps it): a moderator may want
     to ask them more."""
-    author = await tx.session.get(User, signal.reporter_id) if signal.reporter_id else None
+    author = await UserStore(tx.session).get(signal.reporter_id) if signal.reporter_id else None
     return {"source": signal.source, "by": author.pseudonym if author else None, "text": signal.note, "at": now}
 
 
