@@ -34,8 +34,10 @@ class FanOut(socketio.AsyncManager):
     emit, which in rooms of 20 saved 20 tasks and their scheduling per message. A connection with a ping
     outstanding keeps its own task, as upstream: its send may find the ping unanswered too long and close it,
     running the disconnect handler, which must not hold up the others. Recipients are listed first, so the
-    room cannot change under the loop; one recipient's failure never stops the rest. Acknowledged emits
-    (callbacks) and binary payloads take upstream's path."""
+    room cannot change under the loop; one recipient's failure never stops the rest. A connection already
+    closed is skipped, as upstream's send does, and each send goes straight to the connection, not through
+    the two server methods that look it up again. Acknowledged emits (callbacks) and binary payloads take
+    upstream's path."""
 
     async def emit(self, event: str, data: Any, namespace: str | None = None, room: Any = None,
                    skip_sid: Any = None, callback: Any = None, to: Any = None, **kwargs: Any) -> None:
@@ -55,11 +57,13 @@ class FanOut(socketio.AsyncManager):
         waiting: list[asyncio.Task[None]] = []
         for eio_sid in [eio_sid for sid, eio_sid in self.get_participants(namespace, room) if sid not in skipped]:
             connection = sockets.get(eio_sid)
-            if connection is not None and connection.last_ping:
-                waiting.append(asyncio.create_task(self.server._send_eio_packet(eio_sid, message)))
+            if connection is None or connection.closed:
+                continue
+            if connection.last_ping:
+                waiting.append(asyncio.create_task(connection.send(message)))
                 continue
             try:
-                await self.server._send_eio_packet(eio_sid, message)
+                await connection.send(message)
             except Exception as error:  # as a failed task upstream: this connection misses it, the rest don't
                 log.warning("fan_out_send_failed error=%s", type(error).__name__)
         if waiting:

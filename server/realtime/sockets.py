@@ -5,6 +5,7 @@ import socketio
 
 from ..settings import Settings
 from . import wirejson
+from .engine import SocketServer
 from .manager import LocalManager, RedisManager
 
 
@@ -14,7 +15,7 @@ def build_socket_server(settings: Settings) -> socketio.AsyncServer:
         manager = RedisManager(settings.redis_url, channel=f"{settings.redis_prefix}:socketio")
     else:
         manager = LocalManager()
-    sio = socketio.AsyncServer(
+    sio = SocketServer(
         async_mode="aiohttp",
         client_manager=manager,
         cors_allowed_origins=settings.origins,
