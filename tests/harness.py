@@ -101,9 +101,9 @@ class Client:
             self.connect_error = data
 
     async def connect(self, url: str, token: str | None, headers: dict[str, str] | None = None,
-                      auth_extra: dict[str, str] | None = None) -> None:
+                      auth_extra: dict[str, str] | None = None, transports: tuple[str, ...] = ("websocket",)) -> None:
         auth = {"token": token, **(auth_extra or {})} if token is not None else None
-        await self.sio.connect(url, auth=auth, headers=headers or {}, transports=["websocket"], wait_timeout=5)
+        await self.sio.connect(url, auth=auth, headers=headers or {}, transports=list(transports), wait_timeout=5)
 
     async def call(self, event: str, data: Any = None, timeout: float = 10) -> Any:
         """Emit and wait for the ack; a tuple sends several arguments."""

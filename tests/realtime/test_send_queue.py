@@ -1,6 +1,6 @@
 """Each connection's send queue (realtime/engine.py): upstream asyncio.Queue's order and bookkeeping with a
 `get` that engine.io's `wait_for` can await without a Task; and, through real sockets, every member gets
-each message of a burst from several senders exactly once."""
+each message of a burst from several senders exactly once, and a long-polling client gets and sends."""
 from __future__ import annotations
 
 import asyncio
@@ -66,3 +66,25 @@ async def test_every_member_gets_a_burst_from_several_senders_exactly_once(serve
         await member.wait_for("message:new", lambda _: len(member.received("message:new")) >= len(stored))
         await asyncio.sleep(0.05)  # a duplicate, if any, would arrive right behind
         assert sorted(m["seq"] for m in member.received("message:new")) == stored
+
+
+async def test_a_long_polling_client_gets_and_sends_messages(server: RunningServer) -> None:
+    """Browsers start on long-polling: each GET waits on the send queue until a packet comes or the poll
+    times out."""
+    poller = await server.connect(await server.peer_token(), transports=("polling",))
+    assert (await poller.call("room:join", {"room": "anxiety", "accept_agreement": True}))["ok"]
+    member = await server.joined_peer()
+    for n in range(3):
+        reply = await member.call("message:send",
+                                  {"room": "anxiety", "text": f"still here {n}", "client_msg_id": f"w{n}"})
+        assert reply["ok"], reply
+        await poller.wait_for("message:new", lambda m, n=n: m["client_msg_id"] == f"w{n}")
+    reply = await poller.call("message:send", {"room": "anxiety", "text": "me too", "client_msg_id": "p1"})
+    assert reply["ok"], reply
+    await member.wait_for("message:new", lambda m: m["client_msg_id"] == "p1")
+    assert [m["client_msg_id"] for m in poller.received("message:new")] == ["w0", "w1", "w2", "p1"]
+    # The server says goodbye through the queue, which ends the pending poll at once. (A client that says
+    # goodbye itself leaves its last poll waiting out the ping timeout in engine.io, 45 s here, and the
+    # server's clean-up waits for it.)
+    sio = server.services.broadcaster._sio  # type: ignore[attr-defined]
+    await sio.eio.disconnect(poller.sio.eio.sid)
