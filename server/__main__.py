@@ -53,17 +53,17 @@ def _tune_runtime(settings: Settings) -> None:
     tune_collector()
 
 
-YOUNG_GC_INTERVAL = 2.0
+YOUNG_GC_INTERVAL = 0.3
 
 
 async def _collect_young() -> None:
     """Left to its threshold, the youngest generation held ~240,000 objects under load by the time it fired
     (objects the interpreter tracks only after creation do not count towards it): passes of 60-130 ms. A
-    timed pass keeps it bounded. Nearly everything such a pass scans is alive (each connection's wait for
-    its next packet, remade on every delivery), so a pass costs about the same from a one-second interval
-    up: in rooms of 20 at 400-600 msg/s, 2,400 clients, passes every 0.3 s took 1.39 s of CPU per 20 s (64
-    passes, the longest 26 ms), every 2 s 0.34 s (10 passes, the longest 38 ms), freeing next to nothing
-    either way (bench/RESULTS.txt)."""
+    timed pass keeps each one short. Nearly everything a pass scans is alive (each connection's wait for its
+    next packet, remade on every delivery), so longer intervals save CPU but lengthen every pass: in rooms
+    of 20 every 2 s took 0.34 s of collector CPU per 20 s against 1.39 s, the longest pass 38 ms against 26;
+    but in 1:1 rooms (3,000 clients) the p99 at 1,000 msg/s went from 16-26 ms to 61-106 ms, so the
+    interval stays at 0.3 s (bench/RESULTS.txt, session 10)."""
     gc.collect(0)
 
 

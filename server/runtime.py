@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 
 # A young collection per 50,000 new objects instead of 700: the biggest tail-latency win we measured
-# with uvloop (PERFORMANCE.md). The server also collects the young generation every 2 s (__main__).
+# with uvloop (PERFORMANCE.md). The server also collects the young generation every 0.3 s (__main__).
 GC_THRESHOLDS = (50_000, 20, 1000)
 
 
